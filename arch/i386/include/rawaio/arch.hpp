@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+// rawaio per-architecture facts for i386 (ILP32): syscall numbers, word
+// layout, and the few calls whose argument passing differs between the ABIs.
+//
+// Source of truth: arch/x86/entry/syscalls/syscall_32.tbl; the hosted tests
+// compare every number here with <asm/unistd_32.h>.
+#pragma once
+
+#if !defined(__i386__)
+#error "arch/i386 is for the i386 ILP32 ABI only"
+#endif
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "i386 is little-endian"
+#endif
+
+#include <stdint.h>
+
+namespace rawaio::arch {
+
+inline constexpr char name[] = "i386";
+inline constexpr unsigned word_bytes = 4;
+// The i386 psABI aligns a 64-bit integer inside a struct to 4 bytes.
+inline constexpr unsigned u64_align = 4;
+
+namespace nr {
+inline constexpr long read = 3;
+inline constexpr long write = 4;
+inline constexpr long close = 6;
+inline constexpr long lseek = 19;
+inline constexpr long getpid = 20;
+inline constexpr long kill = 37;
+inline constexpr long munmap = 91;
+inline constexpr long fsync = 118;
+inline constexpr long fdatasync = 148;
+inline constexpr long pread64 = 180;
+inline constexpr long pwrite64 = 181;
+inline constexpr long mmap2 = 192;
+inline constexpr long ftruncate64 = 194;
+inline constexpr long fstat64 = 197;
+inline constexpr long io_setup = 245;
+inline constexpr long io_destroy = 246;
+inline constexpr long io_getevents = 247;
+inline constexpr long io_submit = 248;
+inline constexpr long io_cancel = 249;
+inline constexpr long exit_group = 252;
+inline constexpr long clock_gettime = 265;
+inline constexpr long openat = 295;
+inline constexpr long unlinkat = 301;
+inline constexpr long eventfd2 = 328;
+inline constexpr long io_pgetevents = 385;
+inline constexpr long clock_gettime64 = 403;
+inline constexpr long io_pgetevents_time64 = 416;
+}  // namespace nr
+
+// open(2) flag needed for files over 2 GiB on a 32-bit ABI (0100000 on x86).
+inline constexpr int o_largefile = 0100000;
+
+// pread64/pwrite64/ftruncate64 take a 64-bit offset as two registers,
+// low word first (see ksys_pread64 and the ia32 compat wrappers).
+struct off_args {
+    long a;  // low 32 bits
+    long b;  // high 32 bits
+};
+inline constexpr off_args split_offset(int64_t off) {
+    const uint64_t u = static_cast<uint64_t>(off);
+    return {static_cast<long>(static_cast<uint32_t>(u)), static_cast<long>(static_cast<uint32_t>(u >> 32))};
+}
+
+// mmap2 takes its offset in 4096-byte units.
+inline constexpr long mmap_nr = nr::mmap2;
+inline constexpr long mmap_offset_arg(uint64_t byte_offset) { return static_cast<long>(byte_offset >> 12); }
+inline constexpr long ftruncate_nr = nr::ftruncate64;
+
+}  // namespace rawaio::arch

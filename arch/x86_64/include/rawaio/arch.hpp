@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+// rawaio per-architecture facts for x86-64 (LP64): syscall numbers, word
+// layout, and the few calls whose argument passing differs between the ABIs.
+//
+// Source of truth: arch/x86/entry/syscalls/syscall_64.tbl; the hosted tests
+// compare every number here with <asm/unistd_64.h>.
+#pragma once
+
+#if !defined(__x86_64__) || defined(__ILP32__)
+#error "arch/x86_64 is for the x86-64 LP64 ABI only (x32 is not supported)"
+#endif
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "x86-64 is little-endian"
+#endif
+
+#include <stdint.h>
+
+namespace rawaio::arch {
+
+inline constexpr char name[] = "x86_64";
+inline constexpr unsigned word_bytes = 8;
+// Alignment of a 64-bit integer inside a struct (the kernel's __u64).
+inline constexpr unsigned u64_align = 8;
+
+namespace nr {
+inline constexpr long read = 0;
+inline constexpr long write = 1;
+inline constexpr long close = 3;
+inline constexpr long fstat = 5;
+inline constexpr long lseek = 8;
+inline constexpr long mmap = 9;
+inline constexpr long munmap = 11;
+inline constexpr long pread64 = 17;
+inline constexpr long pwrite64 = 18;
+inline constexpr long getpid = 39;
+inline constexpr long kill = 62;
+inline constexpr long fsync = 74;
+inline constexpr long fdatasync = 75;
+inline constexpr long ftruncate = 77;
+inline constexpr long io_setup = 206;
+inline constexpr long io_destroy = 207;
+inline constexpr long io_getevents = 208;
+inline constexpr long io_submit = 209;
+inline constexpr long io_cancel = 210;
+inline constexpr long clock_gettime = 228;
+inline constexpr long exit_group = 231;
+inline constexpr long openat = 257;
+inline constexpr long unlinkat = 263;
+inline constexpr long eventfd2 = 290;
+inline constexpr long io_pgetevents = 333;
+}  // namespace nr
+
+// open(2) flag that 32-bit ABIs need for files over 2 GiB; the 64-bit
+// kernel forces it, so it is 0 here.
+inline constexpr int o_largefile = 0;
+
+// A 64-bit file offset fits one argument register.
+struct off_args {
+    long a;
+    long b;  // unused on LP64; passed as 0
+};
+inline constexpr off_args split_offset(int64_t off) { return {static_cast<long>(off), 0}; }
+
+// The mmap offset argument is in bytes.
+inline constexpr long mmap_nr = nr::mmap;
+inline constexpr long mmap_offset_arg(uint64_t byte_offset) { return static_cast<long>(byte_offset); }
+inline constexpr long ftruncate_nr = nr::ftruncate;
+
+}  // namespace rawaio::arch

@@ -1,0 +1,33 @@
+; SPDX-License-Identifier: MIT
+; rawaio x86-64 kernel entry: the one generic system-call stub.
+;
+; C prototype (System V AMD64):
+;   long rawaio_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+;
+; Register map (caller -> kernel):
+;   nr  rdi -> rax        a4  r8      -> r10   (the kernel's 4th is r10, not rcx)
+;   a1  rsi -> rdi        a5  r9      -> r8
+;   a2  rdx -> rsi        a6  [rsp+8] -> r9
+;   a3  rcx -> rdx
+; Result in rax; -4095..-1 is -errno. `syscall` destroys rcx and r11, which
+; are caller-saved here anyway. No callee-saved register is touched.
+; Source: arch/x86/entry/entry_64.S (register usage comment).
+
+bits 64
+default rel
+
+section .text.rawaio_syscall6 progbits alloc exec nowrite align=16
+global rawaio_syscall6:function hidden (rawaio_syscall6.end - rawaio_syscall6)
+rawaio_syscall6:
+        mov     rax, rdi
+        mov     rdi, rsi
+        mov     rsi, rdx
+        mov     rdx, rcx
+        mov     r10, r8
+        mov     r8, r9
+        mov     r9, [rsp + 8]
+        syscall
+        ret
+.end:
+
+section .note.GNU-stack noalloc noexec nowrite progbits

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+// rawaio typed API: iocb builders, a timeout type, and the AIO context.
+// Every call returns a Result: the kernel's answer without loss.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rawaio/abi.hpp>
+#include <rawaio/result.hpp>
+
+namespace rawaio {
+
+// A pointer and a length, for the few places that take arrays.
+template <class T>
+struct Span {
+    T* ptr = nullptr;
+    size_t len = 0;
+
+    constexpr Span() = default;
+    constexpr Span(T* p, size_t n) : ptr(p), len(n) {}
+    template <size_t N>
+    constexpr Span(T (&a)[N]) : ptr(a), len(N) {}
+
+    constexpr T* data() const { return ptr; }
+    constexpr size_t size() const { return len; }
+    constexpr T& operator[](size_t i) const { return ptr[i]; }
+    constexpr T* begin() const { return ptr; }
+    constexpr T* end() const { return ptr + len; }
+    constexpr Span subspan(size_t from) const { return from >= len ? Span{ptr + len, 0} : Span{ptr + from, len - from}; }
+};
+
+// The address of a buffer or object as the kernel's 64-bit field wants it:
+// through uintptr_t, so that nothing is sign-extended on i386.
+inline uint64_t to_u64(const void* p) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)); }
+
+// ---- iocb builders: every field not named is zero (the kernel rejects a
+// non-zero aio_reserved2 or unknown flags with EINVAL). ----
+
+inline iocb make_rw(uint16_t opcode, int fd, const void* buf, uint64_t len, int64_t offset, uint64_t data) {
+    iocb cb{};
+    cb.aio_data = data;
+    cb.aio_lio_opcode = opcode;
+    cb.aio_fildes = static_cast<uint32_t>(fd);
+    cb.aio_buf = to_u64(buf);
+    cb.aio_nbytes = len;
+    cb.aio_offset = offset;
+    return cb;
+}
+// Read len bytes at offset into buf.
+inline iocb make_pread(int fd, void* buf, uint64_t len, int64_t offset, uint64_t data = 0) {
+    return make_rw(IOCB_CMD_PREAD, fd, buf, len, offset, data);
+}
+// Write len bytes from buf at offset.
+inline iocb make_pwrite(int fd, const void* buf, uint64_t len, int64_t offset, uint64_t data = 0) {
+    return make_rw(IOCB_CMD_PWRITE, fd, buf, len, offset, data);
+}
+// fsync(2) as a request.
+inline iocb make_fsync(int fd, uint64_t data = 0) { return make_rw(IOCB_CMD_FSYNC, fd, nullptr, 0, 0, data); }
+// fdatasync(2) as a request.
+inline iocb make_fdsync(int fd, uint64_t data = 0) { return make_rw(IOCB_CMD_FDSYNC, fd, nullptr, 0, 0, data); }
+
+// ---- completions ----
+
+// What one completion says: res as a byte count, or the request's error.
+inline Result<uint64_t> event_result(const io_event& ev) {
+    if (ev.res < 0 && ev.res >= -4095) return Error{static_cast<Errno>(-ev.res)};
+    return static_cast<uint64_t>(ev.res);
+}
+
+// A relative timeout, 64-bit on every architecture (y2038-safe).
+struct Timeout {
+    int64_t sec = 0;
+    int64_t nsec = 0;
+
+    static constexpr Timeout ms(int64_t n) { return {n / 1000, (n % 1000) * 1000000}; }
+    static constexpr Timeout us(int64_t n) { return {n / 1000000, (n % 1000000) * 1000}; }
+    static constexpr Timeout zero() { return {0, 0}; }
+};
+
+// What io_submit accepted: `count` requests from the front of the span. A
+// partial count is a success; the kernel drops the error of the first
+// request it refused, so submit the remainder again to learn it.
+struct Submitted {
+    size_t count = 0;
+    size_t remaining = 0;
+};
+
+// What io_cancel did. Since Linux 3.11 a cancelled request's completion
+// always arrives through the ring and io_cancel answers -EINPROGRESS: that
+// is `in_ring` (fs/aio.c, io_cancel). Older kernels answered 0, wrote the
+// completion into `event` and posted none to the ring: `in_ring` false.
+struct Cancelled {
+    bool in_ring = true;
+    io_event event{};
+};
+
+// A kernel AIO context (io_setup/io_destroy). Owns the context: moving
+// transfers it, destruction destroys it. Not copyable.
+class Context {
+public:
+    // io_setup(nr_events): nr_events must be at least 1.
+    static Result<Context> create(unsigned nr_events);
+
+    Context() = default;
+    Context(Context&& o) noexcept : id_(o.id_), nr_(o.nr_) { o.id_ = 0; }
+    Context& operator=(Context&& o) noexcept;
+    Context(const Context&) = delete;
+    Context& operator=(const Context&) = delete;
+    ~Context() { (void)destroy(); }
+
+    // The kernel's handle: the user address of its completion ring.
+    aio_context_t id() const { return id_; }
+    // nr_events as asked for at creation (the ring may hold more).
+    unsigned capacity() const { return nr_; }
+    bool valid() const { return id_ != 0; }
+    // The completion ring the kernel maps at id(); check it before use.
+    const aio_ring* ring() const { return reinterpret_cast<const aio_ring*>(static_cast<uintptr_t>(id_)); }
+
+    // io_submit: queue requests, in order. See Submitted.
+    Result<Submitted> submit(Span<iocb* const> requests);
+    Result<Submitted> submit(iocb& one) {
+        iocb* p = &one;
+        return submit(Span<iocb* const>(&p, 1));
+    }
+
+    // io_getevents: wait for at least min_nr completions (min_nr <=
+    // out.size()), store at most out.size(), and return how many. Without a
+    // timeout it waits for min_nr; with one it returns what it has when the
+    // time is up (possibly 0). The kernel does not write back the timeout.
+    Result<size_t> get_events(size_t min_nr, Span<io_event> out, const Timeout* timeout = nullptr);
+    Result<size_t> get_events(size_t min_nr, Span<io_event> out, Timeout timeout) {
+        return get_events(min_nr, out, &timeout);
+    }
+
+    // io_cancel: try to cancel a submitted request. Most file I/O can not be
+    // cancelled (EINVAL or EAGAIN from the kernel, passed through).
+    Result<Cancelled> cancel(iocb& request);
+
+    // io_destroy: cancel what can be, wait for what is in flight, unmap the
+    // ring. After it the context is empty; destroying an empty one is ok.
+    Result<void> destroy();
+
+private:
+    Context(aio_context_t id, unsigned nr) : id_(id), nr_(nr) {}
+    aio_context_t id_ = 0;
+    unsigned nr_ = 0;
+};
+
+}  // namespace rawaio

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+// rawaio raw layer: one inline function per system call, mirroring the
+// kernel. Each returns the kernel's value unchanged (-errno on failure,
+// test it with is_error()); nothing here sets a global errno.
+//
+// Everything enters the kernel through the one audited assembly stub of
+// arch/<arch>/syscall.asm. Numbers come from arch/<arch>/include/rawaio/arch.hpp.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <type_traits>
+
+#include <rawaio/abi.hpp>
+#include <rawaio/errno.hpp>
+#include <rawaio/arch.hpp>
+
+extern "C" long rawaio_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+
+namespace rawaio::sys {
+
+namespace detail {
+template <class T>
+inline long arg(T v) {
+    if constexpr (std::is_pointer_v<T>) return static_cast<long>(reinterpret_cast<uintptr_t>(v));
+    else return static_cast<long>(v);
+}
+}  // namespace detail
+
+template <class... A>
+inline long syscall(long nr, A... a) {
+    static_assert(sizeof...(A) <= 6, "a Linux system call takes at most six arguments");
+    long v[6] = {detail::arg(a)...};
+    return rawaio_syscall6(nr, v[0], v[1], v[2], v[3], v[4], v[5]);
+}
+
+// ---- AIO (fs/aio.c) ----
+
+// int io_setup(unsigned nr_events, aio_context_t *ctxp);
+inline long io_setup(unsigned nr_events, aio_context_t* ctxp) {
+    return syscall(arch::nr::io_setup, nr_events, ctxp);
+}
+// int io_destroy(aio_context_t ctx);
+inline long io_destroy(aio_context_t ctx) { return syscall(arch::nr::io_destroy, ctx); }
+// long io_submit(aio_context_t ctx_id, long nr, struct iocb **iocbpp);
+inline long io_submit(aio_context_t ctx, long nr, iocb** iocbpp) {
+    return syscall(arch::nr::io_submit, ctx, nr, iocbpp);
+}
+// long io_cancel(aio_context_t ctx_id, struct iocb *iocb, struct io_event *result);
+inline long io_cancel(aio_context_t ctx, iocb* cb, io_event* result) {
+    return syscall(arch::nr::io_cancel, ctx, cb, result);
+}
+// long io_getevents(aio_context_t ctx_id, long min_nr, long nr,
+//                   struct io_event *events, struct __kernel_old_timespec *timeout);
+inline long io_getevents(aio_context_t ctx, long min_nr, long nr, io_event* events, old_timespec* timeout) {
+    return syscall(arch::nr::io_getevents, ctx, min_nr, nr, events, timeout);
+}
+
+// ---- files (fs/open.c, fs/read_write.c, fs/sync.c, fs/namei.c) ----
+
+inline constexpr int AT_FDCWD = -100;
+inline constexpr int AT_REMOVEDIR = 0x200;
+inline constexpr int O_RDONLY = 0;
+inline constexpr int O_WRONLY = 1;
+inline constexpr int O_RDWR = 2;
+inline constexpr int O_CREAT = 0100;
+inline constexpr int O_EXCL = 0200;
+inline constexpr int O_TRUNC = 01000;
+inline constexpr int O_APPEND = 02000;
+inline constexpr int O_DIRECT = 040000;
+inline constexpr int O_DIRECTORY = 0200000;
+inline constexpr int O_CLOEXEC = 02000000;
+
+// int openat(int dirfd, const char *pathname, int flags, umode_t mode);
+inline long openat(int dirfd, const char* path, int flags, unsigned mode = 0) {
+    return syscall(arch::nr::openat, dirfd, path, flags | arch::o_largefile, mode);
+}
+inline long open(const char* path, int flags, unsigned mode = 0) { return openat(AT_FDCWD, path, flags, mode); }
+// int close(unsigned int fd);
+inline long close(int fd) { return syscall(arch::nr::close, fd); }
+// ssize_t read(unsigned int fd, char *buf, size_t count);
+inline long read(int fd, void* buf, size_t n) { return syscall(arch::nr::read, fd, buf, n); }
+// ssize_t write(unsigned int fd, const char *buf, size_t count);
+inline long write(int fd, const void* buf, size_t n) { return syscall(arch::nr::write, fd, buf, n); }
+// ssize_t pread64(unsigned int fd, char *buf, size_t count, loff_t pos);
+inline long pread64(int fd, void* buf, size_t n, int64_t off) {
+    const auto o = arch::split_offset(off);
+    return syscall(arch::nr::pread64, fd, buf, n, o.a, o.b);
+}
+// ssize_t pwrite64(unsigned int fd, const char *buf, size_t count, loff_t pos);
+inline long pwrite64(int fd, const void* buf, size_t n, int64_t off) {
+    const auto o = arch::split_offset(off);
+    return syscall(arch::nr::pwrite64, fd, buf, n, o.a, o.b);
+}
+// int ftruncate(unsigned int fd, loff_t length);  (ftruncate64 on i386)
+inline long ftruncate(int fd, int64_t length) {
+    const auto o = arch::split_offset(length);
+    return syscall(arch::ftruncate_nr, fd, o.a, o.b);
+}
+// int fsync(unsigned int fd);
+inline long fsync(int fd) { return syscall(arch::nr::fsync, fd); }
+// int fdatasync(unsigned int fd);
+inline long fdatasync(int fd) { return syscall(arch::nr::fdatasync, fd); }
+// int unlinkat(int dfd, const char *pathname, int flag);
+inline long unlinkat(int dirfd, const char* path, int flags) {
+    return syscall(arch::nr::unlinkat, dirfd, path, flags);
+}
+inline long unlink(const char* path) { return unlinkat(AT_FDCWD, path, 0); }
+
+// ---- memory (mm/mmap.c) ----
+
+inline constexpr int PROT_NONE = 0;
+inline constexpr int PROT_READ = 1;
+inline constexpr int PROT_WRITE = 2;
+inline constexpr int MAP_SHARED = 0x01;
+inline constexpr int MAP_PRIVATE = 0x02;
+inline constexpr int MAP_FIXED = 0x10;
+inline constexpr int MAP_ANONYMOUS = 0x20;
+
+// void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+// (mmap2 on i386, whose offset is in pages). The result is an address, or
+// -errno: test it with is_error(), not with < 0.
+inline long mmap(void* addr, size_t len, int prot, int flags, int fd, uint64_t off) {
+    return syscall(arch::mmap_nr, addr, len, prot, flags, fd, arch::mmap_offset_arg(off));
+}
+// int munmap(unsigned long addr, size_t len);
+inline long munmap(void* addr, size_t len) { return syscall(arch::nr::munmap, addr, len); }
+
+// ---- processes and time ----
+
+// pid_t getpid(void);
+inline long getpid() { return syscall(arch::nr::getpid); }
+// void exit_group(int status);
+[[noreturn]] inline void exit_group(int status) {
+    syscall(arch::nr::exit_group, status);
+    __builtin_unreachable();
+}
+
+inline constexpr int CLOCK_REALTIME = 0;
+inline constexpr int CLOCK_MONOTONIC = 1;
+// int clock_gettime(clockid_t which, struct __kernel_old_timespec *tp);
+// (The y2038-safe clock_gettime64 exists on i386 only.)
+inline long clock_gettime(int clock, old_timespec* tp) { return syscall(arch::nr::clock_gettime, clock, tp); }
+
+}  // namespace rawaio::sys

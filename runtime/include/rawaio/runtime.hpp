@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+// rawaio runtime: what a program without libc needs around the AIO library:
+// process start-up data (argc, argv, envp, auxv), exit, console output with
+// integer formatting, and a few string helpers. No heap, no global errno.
+//
+// A program defines `int main(int argc, char** argv, char** envp)` (or the
+// two-argument form) and links the runtime: _start (arch/<arch>/start.asm)
+// calls rawaio_start_c, which runs the init arrays, main, and exit.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace rawaio::rt {
+
+// ---- process ----
+
+struct Process {
+    int argc = 0;
+    char** argv = nullptr;
+    char** envp = nullptr;
+    const unsigned long* auxv = nullptr;  // (type, value) pairs up to AT_NULL
+};
+const Process& process();
+
+inline constexpr unsigned long AT_NULL = 0;
+inline constexpr unsigned long AT_PAGESZ = 6;
+inline constexpr unsigned long AT_RANDOM = 25;
+inline constexpr unsigned long AT_EXECFN = 31;
+inline constexpr unsigned long AT_SYSINFO = 32;
+inline constexpr unsigned long AT_SYSINFO_EHDR = 33;
+
+// The auxiliary vector entry `type`, or 0 when the kernel gave none.
+unsigned long getauxval(unsigned long type);
+// The value of NAME in the environment, or nullptr.
+const char* getenv(const char* name);
+
+// Flush out() and err(), then exit_group(status).
+[[noreturn]] void exit(int status);
+
+// ---- strings ----
+
+size_t strlen(const char* s);
+bool streq(const char* a, const char* b);
+bool starts_with(const char* s, const char* prefix);
+// Parse a decimal number (optional leading '-' for the signed form). False
+// on an empty string, a non-digit, or overflow.
+bool parse_u64(const char* s, uint64_t* out);
+bool parse_i64(const char* s, int64_t* out);
+
+// Digits of v into buf (at least 20 bytes for decimal, 16 for hex); no NUL.
+// Return the number of characters.
+size_t format_u64(char* buf, uint64_t v);
+size_t format_i64(char* buf, int64_t v);
+size_t format_hex(char* buf, uint64_t v);
+
+// ---- output ----
+
+// write(2) until everything is written or an error: bytes written, or -errno.
+long write_all(int fd, const void* buf, size_t n);
+
+// A small buffered writer over a file descriptor. Errors are sticky: after
+// one, further output is dropped and ok() is false.
+class Out {
+public:
+    // buf (cap bytes) is the writer's buffer; it keeps the object itself
+    // small so that a static Out costs a few bytes of .data, the buffer .bss.
+    constexpr Out(int fd, char* buf, size_t cap) : fd_(fd), buf_(buf), cap_(cap) {}
+    Out& str(const char* s);
+    Out& str(const char* s, size_t n);
+    Out& ch(char c) { return str(&c, 1); }
+    Out& dec(int64_t v);
+    Out& udec(uint64_t v);
+    Out& hex(uint64_t v);  // "0x" prefix
+    Out& operator<<(const char* s) { return str(s); }
+    Out& operator<<(char c) { return ch(c); }
+    Out& operator<<(int v) { return dec(v); }
+    Out& operator<<(long v) { return dec(v); }
+    Out& operator<<(long long v) { return dec(v); }
+    Out& operator<<(unsigned v) { return udec(v); }
+    Out& operator<<(unsigned long v) { return udec(v); }
+    Out& operator<<(unsigned long long v) { return udec(v); }
+    bool flush();
+    bool ok() const { return !failed_; }
+    int fd() const { return fd_; }
+
+private:
+    int fd_;
+    bool failed_ = false;
+    char* buf_;
+    size_t cap_;
+    size_t n_ = 0;
+};
+
+// Standard output (buffered until flush or exit) and standard error
+// (flushed at every newline).
+Out& out();
+Out& err();
+
+// ---- time ----
+
+// CLOCK_MONOTONIC in nanoseconds.
+int64_t monotonic_ns();
+
+}  // namespace rawaio::rt

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+// rawaio runtime: exit, environment, strings, number formatting, output.
+#include <rawaio/runtime.hpp>
+#include <rawaio/sys.hpp>
+
+namespace rawaio::rt {
+
+namespace {
+char out_buf[1024];
+char err_buf[256];
+constinit Out out_(1, out_buf, sizeof out_buf);
+constinit Out err_(2, err_buf, sizeof err_buf);
+}  // namespace
+
+Out& out() { return out_; }
+Out& err() { return err_; }
+
+[[noreturn]] void exit(int status) {
+    (void)out_.flush();
+    (void)err_.flush();
+    sys::exit_group(status);
+}
+
+unsigned long getauxval(unsigned long type) {
+    const unsigned long* a = process().auxv;
+    if (!a) return 0;
+    for (; a[0] != AT_NULL; a += 2)
+        if (a[0] == type) return a[1];
+    return 0;
+}
+
+const char* getenv(const char* name) {
+    char** e = process().envp;
+    if (!e) return nullptr;
+    const size_t n = strlen(name);
+    for (; *e; ++e) {
+        const char* s = *e;
+        size_t i = 0;
+        while (i < n && s[i] == name[i]) ++i;
+        if (i == n && s[n] == '=') return s + n + 1;
+    }
+    return nullptr;
+}
+
+size_t strlen(const char* s) {
+    size_t n = 0;
+    while (s[n]) ++n;
+    return n;
+}
+
+bool streq(const char* a, const char* b) {
+    while (*a && *a == *b) ++a, ++b;
+    return *a == *b;
+}
+
+bool starts_with(const char* s, const char* prefix) {
+    while (*prefix)
+        if (*s++ != *prefix++) return false;
+    return true;
+}
+
+bool parse_u64(const char* s, uint64_t* out) {
+    if (!s || !*s) return false;
+    uint64_t v = 0;
+    for (; *s; ++s) {
+        if (*s < '0' || *s > '9') return false;
+        const uint64_t d = static_cast<uint64_t>(*s - '0');
+        if (v > (~0ULL - d) / 10) return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+bool parse_i64(const char* s, int64_t* out) {
+    if (!s) return false;
+    const bool neg = *s == '-';
+    uint64_t v = 0;
+    if (!parse_u64(neg ? s + 1 : s, &v)) return false;
+    const uint64_t limit = neg ? (1ULL << 63) : (1ULL << 63) - 1;
+    if (v > limit) return false;
+    *out = neg ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
+    return true;
+}
+
+size_t format_u64(char* buf, uint64_t v) {
+    char tmp[20];
+    size_t n = 0;
+    do {
+        // Division by 10 of a 64-bit value calls libgcc's __udivdi3 on i386.
+        tmp[n++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; ++i) buf[i] = tmp[n - 1 - i];
+    return n;
+}
+
+size_t format_i64(char* buf, int64_t v) {
+    if (v >= 0) return format_u64(buf, static_cast<uint64_t>(v));
+    buf[0] = '-';
+    return 1 + format_u64(buf + 1, 0 - static_cast<uint64_t>(v));
+}
+
+size_t format_hex(char* buf, uint64_t v) {
+    char tmp[16];
+    size_t n = 0;
+    do {
+        tmp[n++] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    for (size_t i = 0; i < n; ++i) buf[i] = tmp[n - 1 - i];
+    return n;
+}
+
+long write_all(int fd, const void* buf, size_t n) {
+    const char* p = static_cast<const char*>(buf);
+    size_t done = 0;
+    while (done < n) {
+        const long r = sys::write(fd, p + done, n - done);
+        if (r == -static_cast<long>(Errno::eintr)) continue;
+        if (is_error(r)) return r;
+        if (r == 0) return -static_cast<long>(Errno::eio);
+        done += static_cast<size_t>(r);
+    }
+    return static_cast<long>(done);
+}
+
+Out& Out::str(const char* s) { return str(s, strlen(s)); }
+
+Out& Out::str(const char* s, size_t n) {
+    if (failed_) return *this;
+    bool newline = false;
+    while (n) {
+        if (n_ == cap_ && !flush()) return *this;
+        size_t k = cap_ - n_;
+        if (k > n) k = n;
+        for (size_t i = 0; i < k; ++i) {
+            buf_[n_ + i] = s[i];
+            newline |= s[i] == '\n';
+        }
+        n_ += k;
+        s += k;
+        n -= k;
+    }
+    if (newline && fd_ == 2) (void)flush();
+    return *this;
+}
+
+Out& Out::dec(int64_t v) {
+    char b[21];
+    return str(b, format_i64(b, v));
+}
+
+Out& Out::udec(uint64_t v) {
+    char b[20];
+    return str(b, format_u64(b, v));
+}
+
+Out& Out::hex(uint64_t v) {
+    char b[18] = {'0', 'x'};
+    return str(b, 2 + format_hex(b + 2, v));
+}
+
+bool Out::flush() {
+    if (failed_) return false;
+    if (n_ == 0) return true;
+    const long r = write_all(fd_, buf_, n_);
+    n_ = 0;
+    if (is_error(r)) failed_ = true;
+    return !failed_;
+}
+
+int64_t monotonic_ns() {
+    old_timespec ts{};
+    if (is_error(sys::clock_gettime(sys::CLOCK_MONOTONIC, &ts))) return 0;
+    return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+}  // namespace rawaio::rt

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// rawaio runtime start-up: from the kernel's initial stack to main().
+#include <rawaio/runtime.hpp>
+#include <rawaio/sys.hpp>
+
+int main(int argc, char** argv, char** envp);
+
+// Provided by the linker's default script (PROVIDE_HIDDEN) for static links.
+using init_fn = void (*)(int, char**, char**);
+extern "C" init_fn __preinit_array_start[] __attribute__((weak, visibility("hidden")));
+extern "C" init_fn __preinit_array_end[] __attribute__((weak, visibility("hidden")));
+extern "C" init_fn __init_array_start[] __attribute__((weak, visibility("hidden")));
+extern "C" init_fn __init_array_end[] __attribute__((weak, visibility("hidden")));
+
+namespace rawaio::rt {
+namespace {
+constinit Process proc;
+}  // namespace
+
+const Process& process() { return proc; }
+
+}  // namespace rawaio::rt
+
+// The initial stack (psABI): argc, argv[argc], NULL, envp[], NULL, auxv.
+extern "C" [[noreturn]] __attribute__((used)) void rawaio_start_c(long* sp) {
+    using rawaio::rt::proc;
+    proc.argc = static_cast<int>(sp[0]);
+    proc.argv = reinterpret_cast<char**>(sp + 1);
+    proc.envp = proc.argv + proc.argc + 1;
+    char** e = proc.envp;
+    while (*e) ++e;
+    proc.auxv = reinterpret_cast<const unsigned long*>(e + 1);
+
+    for (init_fn* f = __preinit_array_start; f < __preinit_array_end; ++f) (*f)(proc.argc, proc.argv, proc.envp);
+    for (init_fn* f = __init_array_start; f < __init_array_end; ++f) (*f)(proc.argc, proc.argv, proc.envp);
+
+    rawaio::rt::exit(main(proc.argc, proc.argv, proc.envp));
+}

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+// rawaio's freestanding test framework: one line per case naming the case,
+// the architecture and the path it exercised, ending in [OK], [FAIL] or
+// [SKIPPED] why; then "N passed, N failed, N skipped". Exit status 0, 1, or
+// 77 when every case was skipped. Needs nothing but the rawaio runtime.
+#pragma once
+
+#include <rawaio/arch.hpp>
+#include <rawaio/errno.hpp>
+#include <rawaio/runtime.hpp>
+
+namespace rawaio::test {
+
+class Case {
+public:
+    // Record a failure with where it happened; the case goes on.
+    void fail(const char* file, int line, const char* what);
+    void fail_values(const char* file, int line, const char* what, int64_t got, int64_t want);
+    void fail_errno(const char* file, int line, const char* what, Errno got, Errno want);
+    // Mark the case skipped (unless it already failed), with the reason.
+    void skip(const char* why) { skip_ = why; }
+
+    bool failed() const { return failed_; }
+    const char* skipped() const { return skip_; }
+
+private:
+    bool failed_ = false;
+    const char* skip_ = nullptr;
+};
+
+struct Entry {
+    const char* name;
+    const char* path;  // what the case exercises: "kernel", "runtime", "enosys", ...
+    void (*fn)(Case&);
+};
+
+// Run the cases (all of them, or those whose name contains `filter`) and
+// return the exit status. `title` opens the report.
+int run(const char* title, const Entry* cases, size_t n, const char* filter);
+
+}  // namespace rawaio::test
+
+#define CHECK(c, cond) \
+    do { \
+        if (!(cond)) (c).fail(__FILE__, __LINE__, #cond); \
+    } while (0)
+
+#define CHECK_EQ(c, got, want) \
+    do { \
+        const int64_t got_ = static_cast<int64_t>(got); \
+        const int64_t want_ = static_cast<int64_t>(want); \
+        if (got_ != want_) (c).fail_values(__FILE__, __LINE__, #got " == " #want, got_, want_); \
+    } while (0)
+
+// A Result must have failed with exactly `want`.
+#define CHECK_ERR(c, result, want) \
+    do { \
+        const ::rawaio::Errno got_ = (result).ok() ? ::rawaio::Errno::ok : (result).error(); \
+        if (got_ != (want)) (c).fail_errno(__FILE__, __LINE__, #result, got_, (want)); \
+    } while (0)
+
+// A raw kernel return must be exactly -want.
+#define CHECK_RAW_ERR(c, raw, want) \
+    do { \
+        const long r_ = (raw); \
+        const ::rawaio::Errno got_ = ::rawaio::is_error(r_) ? ::rawaio::errno_of(r_) : ::rawaio::Errno::ok; \
+        if (got_ != (want)) (c).fail_errno(__FILE__, __LINE__, #raw, got_, (want)); \
+    } while (0)
+
+// A Result must be ok; otherwise fail naming its error and leave the case.
+#define REQUIRE_OK(c, result) \
+    do { \
+        if (!(result).ok()) { \
+            (c).fail_errno(__FILE__, __LINE__, #result, (result).error(), ::rawaio::Errno::ok); \
+            return; \
+        } \
+    } while (0)
+
+#define REQUIRE(c, cond) \
+    do { \
+        if (!(cond)) { \
+            (c).fail(__FILE__, __LINE__, #cond); \
+            return; \
+        } \
+    } while (0)

@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: MIT
+# Compile options shared by every rawaio target that runs without libc.
+#
+# -ffreestanding: no hosted library assumed. No exceptions, no RTTI, no
+# unwind tables, no thread-safe statics (no __cxa_guard_* to provide), no
+# stack protector (its canary lives in libc's TLS). -fno-pie: the programs
+# are static, non-PIE. Sections per function so that --gc-sections keeps
+# only what a program uses. No CET landing pads: nothing here enables IBT.
+set(RAWAIO_FREESTANDING_OPTIONS
+  -ffreestanding
+  -fno-exceptions
+  -fno-rtti
+  -fno-asynchronous-unwind-tables
+  -fno-unwind-tables
+  -fno-threadsafe-statics
+  -fno-stack-protector
+  -fno-pie
+  -ffunction-sections
+  -fdata-sections
+  -fcf-protection=none)
+
+# Warnings for all of rawaio's own code.
+set(RAWAIO_WARNING_OPTIONS -Wall -Wextra -Wshadow -Wconversion -Wno-sign-conversion -Werror)
+
+# C and C++ only: NASM would read -f... as its output format.
+add_library(rawaio_freestanding_flags INTERFACE)
+target_compile_options(rawaio_freestanding_flags INTERFACE
+  "$<$<COMPILE_LANGUAGE:C,CXX>:${RAWAIO_FREESTANDING_OPTIONS}>")
+add_library(rawaio_warnings INTERFACE)
+target_compile_options(rawaio_warnings INTERFACE "$<$<COMPILE_LANGUAGE:C,CXX>:${RAWAIO_WARNING_OPTIONS}>")
