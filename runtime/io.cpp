@@ -24,7 +24,7 @@ Out& err() { return err_; }
 unsigned long getauxval(unsigned long type) {
     const unsigned long* a = process().auxv;
     if (!a) return 0;
-    for (; a[0] != AT_NULL; a += 2)
+    for (; a[0] != at_null; a += 2)
         if (a[0] == type) return a[1];
     return 0;
 }
@@ -172,7 +172,7 @@ bool Out::flush() {
 
 int64_t monotonic_ns() {
     old_timespec ts{};
-    if (is_error(sys::clock_gettime(sys::CLOCK_MONOTONIC, &ts))) return 0;
+    if (is_error(sys::clock_gettime(sys::clock_monotonic, &ts))) return 0;
     return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 

@@ -32,16 +32,18 @@ enum IocbCmd : uint16_t {
     IOCB_CMD_PWRITEV = 8,
 };
 
-// Valid bits of iocb::aio_flags.
-inline constexpr uint32_t IOCB_FLAG_RESFD = 1u << 0;   // aio_resfd is an eventfd to signal
-inline constexpr uint32_t IOCB_FLAG_IOPRIO = 1u << 1;  // aio_reqprio is valid
+// Valid bits of iocb::aio_flags. (The UAPI spells these and the RWF_*
+// flags as macros; rawaio's lower-case names can not collide with them
+// when a program includes both headers.)
+inline constexpr uint32_t iocb_flag_resfd = 1u << 0;   // aio_resfd is an eventfd to signal
+inline constexpr uint32_t iocb_flag_ioprio = 1u << 1;  // aio_reqprio is valid
 
 // RWF_* for iocb::aio_rw_flags (include/uapi/linux/fs.h).
-inline constexpr int32_t RWF_HIPRI = 0x01;
-inline constexpr int32_t RWF_DSYNC = 0x02;
-inline constexpr int32_t RWF_SYNC = 0x04;
-inline constexpr int32_t RWF_NOWAIT = 0x08;
-inline constexpr int32_t RWF_APPEND = 0x10;
+inline constexpr int32_t rwf_hipri = 0x01;
+inline constexpr int32_t rwf_dsync = 0x02;
+inline constexpr int32_t rwf_sync = 0x04;
+inline constexpr int32_t rwf_nowait = 0x08;
+inline constexpr int32_t rwf_append = 0x10;
 
 struct io_event {
     uint64_t data;  // the iocb's aio_data
@@ -64,7 +66,7 @@ struct iocb {
     int64_t aio_offset;
     uint64_t aio_reserved2;  // must be 0
     uint32_t aio_flags;      // IOCB_FLAG_*
-    uint32_t aio_resfd;      // eventfd for IOCB_FLAG_RESFD
+    uint32_t aio_resfd;      // eventfd for iocb_flag_resfd
 };
 
 // struct aio_ring (fs/aio.c), the header of the completion ring that the

@@ -26,7 +26,14 @@ public:
     }
     Result(const Result&) = delete;
     Result& operator=(const Result&) = delete;
-    Result& operator=(Result&&) = delete;
+    Result& operator=(Result&& o) noexcept(std::is_nothrow_move_constructible_v<T>) {
+        if (this != &o) {
+            if (ok()) val_.~T();
+            err_ = o.err_;
+            if (ok()) ::new (&val_) T(std::move(o.val_));
+        }
+        return *this;
+    }
     ~Result() {
         if (ok()) val_.~T();
     }
@@ -40,7 +47,10 @@ public:
     const T& value() const& { check(); return val_; }
     T&& value() && { check(); return std::move(val_); }
     T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
     T& operator*() & { return value(); }
+    const T& operator*() const& { return value(); }
+    T&& operator*() && { return std::move(value()); }
 
     T value_or(T fallback) const { return ok() ? val_ : fallback; }
 

@@ -59,24 +59,24 @@ inline long io_getevents(aio_context_t ctx, long min_nr, long nr, io_event* even
 
 // ---- files (fs/open.c, fs/read_write.c, fs/sync.c, fs/namei.c) ----
 
-inline constexpr int AT_FDCWD = -100;
-inline constexpr int AT_REMOVEDIR = 0x200;
-inline constexpr int O_RDONLY = 0;
-inline constexpr int O_WRONLY = 1;
-inline constexpr int O_RDWR = 2;
-inline constexpr int O_CREAT = 0100;
-inline constexpr int O_EXCL = 0200;
-inline constexpr int O_TRUNC = 01000;
-inline constexpr int O_APPEND = 02000;
-inline constexpr int O_DIRECT = 040000;
-inline constexpr int O_DIRECTORY = 0200000;
-inline constexpr int O_CLOEXEC = 02000000;
+inline constexpr int at_fdcwd = -100;
+inline constexpr int at_removedir = 0x200;
+inline constexpr int o_rdonly = 0;
+inline constexpr int o_wronly = 1;
+inline constexpr int o_rdwr = 2;
+inline constexpr int o_creat = 0100;
+inline constexpr int o_excl = 0200;
+inline constexpr int o_trunc = 01000;
+inline constexpr int o_append = 02000;
+inline constexpr int o_direct = 040000;
+inline constexpr int o_directory = 0200000;
+inline constexpr int o_cloexec = 02000000;
 
 // int openat(int dirfd, const char *pathname, int flags, umode_t mode);
 inline long openat(int dirfd, const char* path, int flags, unsigned mode = 0) {
     return syscall(arch::nr::openat, dirfd, path, flags | arch::o_largefile, mode);
 }
-inline long open(const char* path, int flags, unsigned mode = 0) { return openat(AT_FDCWD, path, flags, mode); }
+inline long open(const char* path, int flags, unsigned mode = 0) { return openat(at_fdcwd, path, flags, mode); }
 // int close(unsigned int fd);
 inline long close(int fd) { return syscall(arch::nr::close, fd); }
 // ssize_t read(unsigned int fd, char *buf, size_t count);
@@ -106,17 +106,17 @@ inline long fdatasync(int fd) { return syscall(arch::nr::fdatasync, fd); }
 inline long unlinkat(int dirfd, const char* path, int flags) {
     return syscall(arch::nr::unlinkat, dirfd, path, flags);
 }
-inline long unlink(const char* path) { return unlinkat(AT_FDCWD, path, 0); }
+inline long unlink(const char* path) { return unlinkat(at_fdcwd, path, 0); }
 
 // ---- memory (mm/mmap.c) ----
 
-inline constexpr int PROT_NONE = 0;
-inline constexpr int PROT_READ = 1;
-inline constexpr int PROT_WRITE = 2;
-inline constexpr int MAP_SHARED = 0x01;
-inline constexpr int MAP_PRIVATE = 0x02;
-inline constexpr int MAP_FIXED = 0x10;
-inline constexpr int MAP_ANONYMOUS = 0x20;
+inline constexpr int prot_none = 0;
+inline constexpr int prot_read = 1;
+inline constexpr int prot_write = 2;
+inline constexpr int map_shared = 0x01;
+inline constexpr int map_private = 0x02;
+inline constexpr int map_fixed = 0x10;
+inline constexpr int map_anonymous = 0x20;
 
 // void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 // (mmap2 on i386, whose offset is in pages). The result is an address, or
@@ -137,8 +137,8 @@ inline long getpid() { return syscall(arch::nr::getpid); }
     __builtin_unreachable();
 }
 
-inline constexpr int CLOCK_REALTIME = 0;
-inline constexpr int CLOCK_MONOTONIC = 1;
+inline constexpr int clock_realtime = 0;
+inline constexpr int clock_monotonic = 1;
 // int clock_gettime(clockid_t which, struct __kernel_old_timespec *tp);
 // (The y2038-safe clock_gettime64 exists on i386 only.)
 inline long clock_gettime(int clock, old_timespec* tp) { return syscall(arch::nr::clock_gettime, clock, tp); }

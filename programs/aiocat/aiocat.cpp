@@ -162,7 +162,7 @@ int main(int argc, char** argv) {
 
     int status = 0;
     for (int i = first; i < argc; ++i) {
-        const long fd = sys::open(argv[i], sys::O_RDONLY | sys::O_CLOEXEC);
+        const long fd = sys::open(argv[i], sys::o_rdonly | sys::o_cloexec);
         if (is_error(fd)) {
             complain(argv[i], "", errno_of(fd));
             status = 1;

@@ -11,6 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// The memory functions the compiler may call (runtime/mem.cpp).
+extern "C" {
+void* memcpy(void* __restrict dst, const void* __restrict src, size_t n);
+void* memmove(void* dst, const void* src, size_t n);
+void* memset(void* dst, int c, size_t n);
+int memcmp(const void* a, const void* b, size_t n);
+}
+
 namespace rawaio::rt {
 
 // ---- process ----
@@ -19,16 +27,16 @@ struct Process {
     int argc = 0;
     char** argv = nullptr;
     char** envp = nullptr;
-    const unsigned long* auxv = nullptr;  // (type, value) pairs up to AT_NULL
+    const unsigned long* auxv = nullptr;  // (type, value) pairs up to at_null
 };
 const Process& process();
 
-inline constexpr unsigned long AT_NULL = 0;
-inline constexpr unsigned long AT_PAGESZ = 6;
-inline constexpr unsigned long AT_RANDOM = 25;
-inline constexpr unsigned long AT_EXECFN = 31;
-inline constexpr unsigned long AT_SYSINFO = 32;
-inline constexpr unsigned long AT_SYSINFO_EHDR = 33;
+inline constexpr unsigned long at_null = 0;
+inline constexpr unsigned long at_pagesz = 6;
+inline constexpr unsigned long at_random = 25;
+inline constexpr unsigned long at_execfn = 31;
+inline constexpr unsigned long at_sysinfo = 32;
+inline constexpr unsigned long at_sysinfo_ehdr = 33;
 
 // The auxiliary vector entry `type`, or 0 when the kernel gave none.
 unsigned long getauxval(unsigned long type);
@@ -99,7 +107,7 @@ Out& err();
 
 // ---- time ----
 
-// CLOCK_MONOTONIC in nanoseconds.
+// clock_monotonic in nanoseconds.
 int64_t monotonic_ns();
 
 }  // namespace rawaio::rt

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// rawaio's headers in a hosted program that has already included the C
+// library's and the kernel's headers, whose constants are macros
+// (O_RDONLY, PROT_READ, AT_FDCWD, IOCB_FLAG_RESFD, RWF_NOWAIT, ...).
+#include <elf.h>
+#include <fcntl.h>
+#include <linux/aio_abi.h>
+#include <linux/fs.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include <doctest/doctest.h>
+
+#include <rawaio/aio.hpp>
+#include <rawaio/sys.hpp>
+
+TEST_CASE("rawaio's constants agree with the system's macros they sit beside") {
+    CHECK(rawaio::sys::o_rdonly == O_RDONLY);
+    CHECK(rawaio::sys::o_wronly == O_WRONLY);
+    CHECK(rawaio::sys::o_rdwr == O_RDWR);
+    CHECK(rawaio::sys::o_creat == O_CREAT);
+    CHECK(rawaio::sys::o_excl == O_EXCL);
+    CHECK(rawaio::sys::o_trunc == O_TRUNC);
+    CHECK(rawaio::sys::o_append == O_APPEND);
+    CHECK(rawaio::sys::o_direct == O_DIRECT);
+    CHECK(rawaio::sys::o_directory == O_DIRECTORY);
+    CHECK(rawaio::sys::o_cloexec == O_CLOEXEC);
+    CHECK(rawaio::sys::at_fdcwd == AT_FDCWD);
+    CHECK(rawaio::sys::at_removedir == AT_REMOVEDIR);
+    CHECK(rawaio::sys::prot_none == PROT_NONE);
+    CHECK(rawaio::sys::prot_read == PROT_READ);
+    CHECK(rawaio::sys::prot_write == PROT_WRITE);
+    CHECK(rawaio::sys::map_shared == MAP_SHARED);
+    CHECK(rawaio::sys::map_private == MAP_PRIVATE);
+    CHECK(rawaio::sys::map_fixed == MAP_FIXED);
+    CHECK(rawaio::sys::map_anonymous == MAP_ANONYMOUS);
+    CHECK(rawaio::sys::clock_realtime == CLOCK_REALTIME);
+    CHECK(rawaio::sys::clock_monotonic == CLOCK_MONOTONIC);
+    CHECK(rawaio::iocb_flag_resfd == IOCB_FLAG_RESFD);
+    CHECK(rawaio::rwf_nowait == RWF_NOWAIT);
+    // O_LARGEFILE: glibc's <fcntl.h> hides the kernel's value on LP64, so
+    // the check is on the 32-bit ABI's constant, which the arch folder holds.
+    if (sizeof(long) == 4) CHECK(rawaio::arch::o_largefile == 0100000);
+    else CHECK(rawaio::arch::o_largefile == 0);
+}
