@@ -5,20 +5,20 @@
 # -static -no-pie: one static executable, no loader, no relocation at run
 # time. libgcc is linked for what the compiler calls on its own (64-bit
 # division on i386: __udivdi3, __umoddi3).
-# -z noexecstack: a non-executable stack even if an object forgot its
-# .note.GNU-stack. -z noseparate-code: code and read-only data share one
-# R-X segment and the file is not padded to page boundaries between
-# segments; data stays in its own RW segment, so W^X holds.
-# --gc-sections drops every function a program does not use; --build-id=none
-# and -s (for the stripped copy) drop what a tiny binary does not need.
+# linker/rawaio.ld lays out two segments, R-X and RW-, with no padding in
+# the file, and a non-executable stack (see the script). --gc-sections
+# drops every function a program does not use; --build-id=none drops the
+# note a tiny binary does not need. -z noexecstack keeps the stack
+# non-executable even if an object forgot its .note.GNU-stack.
+set(RAWAIO_LINKER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/rawaio.ld)
 set(RAWAIO_PROGRAM_LINK_OPTIONS
   -nostdlib -static -no-pie
+  -Wl,-T,${RAWAIO_LINKER_SCRIPT}
+  -Wl,--orphan-handling=error
   -Wl,--gc-sections
   -Wl,-z,noexecstack
-  -Wl,-z,noseparate-code
-  -Wl,--build-id=none
   -Wl,-z,norelro
-  -Wl,--hash-style=gnu)
+  -Wl,--build-id=none)
 
 # rawaio_add_program(<name> <source>...): a static no-libc program on the
 # rawaio runtime, plus a stripped copy <name>.stripped next to it.
@@ -26,7 +26,7 @@ function(rawaio_add_program name)
   add_executable(${name} ${ARGN})
   target_link_libraries(${name} PRIVATE rawaio_runtime rawaio rawaio_freestanding_flags rawaio_warnings gcc)
   target_link_options(${name} PRIVATE ${RAWAIO_PROGRAM_LINK_OPTIONS})
-  set_target_properties(${name} PROPERTIES LINKER_LANGUAGE CXX)
+  set_target_properties(${name} PROPERTIES LINKER_LANGUAGE CXX LINK_DEPENDS ${RAWAIO_LINKER_SCRIPT})
   add_custom_command(TARGET ${name} POST_BUILD
     COMMAND ${CMAKE_STRIP} --strip-all -R .comment -o $<TARGET_FILE:${name}>.stripped $<TARGET_FILE:${name}>
     VERBATIM)

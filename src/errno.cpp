@@ -1,164 +1,316 @@
 // SPDX-License-Identifier: MIT
 // rawaio errno names and messages, indexed by the kernel's number.
 // Messages follow the comments of include/uapi/asm-generic/errno*.h;
-// numbers the kernel leaves unused (41, 58) have no entry.
+// numbers the kernel leaves unused (41, 58) have no entry (0xffff).
+//
+// Stored as two string blobs with 16-bit offsets rather than pointer
+// tables: no relocations, about half the size, and a program that only
+// asks for names does not carry the messages.
 #include <rawaio/errno.hpp>
 
 namespace rawaio {
 namespace {
 
-struct Entry {
-    const char* name;
-    const char* text;
+constexpr uint16_t none = 0xffff;
+
+constexpr char names[] =
+    "OK\0"
+    "EPERM\0"
+    "ENOENT\0"
+    "ESRCH\0"
+    "EINTR\0"
+    "EIO\0"
+    "ENXIO\0"
+    "E2BIG\0"
+    "ENOEXEC\0"
+    "EBADF\0"
+    "ECHILD\0"
+    "EAGAIN\0"
+    "ENOMEM\0"
+    "EACCES\0"
+    "EFAULT\0"
+    "ENOTBLK\0"
+    "EBUSY\0"
+    "EEXIST\0"
+    "EXDEV\0"
+    "ENODEV\0"
+    "ENOTDIR\0"
+    "EISDIR\0"
+    "EINVAL\0"
+    "ENFILE\0"
+    "EMFILE\0"
+    "ENOTTY\0"
+    "ETXTBSY\0"
+    "EFBIG\0"
+    "ENOSPC\0"
+    "ESPIPE\0"
+    "EROFS\0"
+    "EMLINK\0"
+    "EPIPE\0"
+    "EDOM\0"
+    "ERANGE\0"
+    "EDEADLK\0"
+    "ENAMETOOLONG\0"
+    "ENOLCK\0"
+    "ENOSYS\0"
+    "ENOTEMPTY\0"
+    "ELOOP\0"
+    "ENOMSG\0"
+    "EIDRM\0"
+    "ECHRNG\0"
+    "EL2NSYNC\0"
+    "EL3HLT\0"
+    "EL3RST\0"
+    "ELNRNG\0"
+    "EUNATCH\0"
+    "ENOCSI\0"
+    "EL2HLT\0"
+    "EBADE\0"
+    "EBADR\0"
+    "EXFULL\0"
+    "ENOANO\0"
+    "EBADRQC\0"
+    "EBADSLT\0"
+    "EBFONT\0"
+    "ENOSTR\0"
+    "ENODATA\0"
+    "ETIME\0"
+    "ENOSR\0"
+    "ENONET\0"
+    "ENOPKG\0"
+    "EREMOTE\0"
+    "ENOLINK\0"
+    "EADV\0"
+    "ESRMNT\0"
+    "ECOMM\0"
+    "EPROTO\0"
+    "EMULTIHOP\0"
+    "EDOTDOT\0"
+    "EBADMSG\0"
+    "EOVERFLOW\0"
+    "ENOTUNIQ\0"
+    "EBADFD\0"
+    "EREMCHG\0"
+    "ELIBACC\0"
+    "ELIBBAD\0"
+    "ELIBSCN\0"
+    "ELIBMAX\0"
+    "ELIBEXEC\0"
+    "EILSEQ\0"
+    "ERESTART\0"
+    "ESTRPIPE\0"
+    "EUSERS\0"
+    "ENOTSOCK\0"
+    "EDESTADDRREQ\0"
+    "EMSGSIZE\0"
+    "EPROTOTYPE\0"
+    "ENOPROTOOPT\0"
+    "EPROTONOSUPPORT\0"
+    "ESOCKTNOSUPPORT\0"
+    "EOPNOTSUPP\0"
+    "EPFNOSUPPORT\0"
+    "EAFNOSUPPORT\0"
+    "EADDRINUSE\0"
+    "EADDRNOTAVAIL\0"
+    "ENETDOWN\0"
+    "ENETUNREACH\0"
+    "ENETRESET\0"
+    "ECONNABORTED\0"
+    "ECONNRESET\0"
+    "ENOBUFS\0"
+    "EISCONN\0"
+    "ENOTCONN\0"
+    "ESHUTDOWN\0"
+    "ETOOMANYREFS\0"
+    "ETIMEDOUT\0"
+    "ECONNREFUSED\0"
+    "EHOSTDOWN\0"
+    "EHOSTUNREACH\0"
+    "EALREADY\0"
+    "EINPROGRESS\0"
+    "ESTALE\0"
+    "EUCLEAN\0"
+    "ENOTNAM\0"
+    "ENAVAIL\0"
+    "EISNAM\0"
+    "EREMOTEIO\0"
+    "EDQUOT\0"
+    "ENOMEDIUM\0"
+    "EMEDIUMTYPE\0"
+    "ECANCELED\0"
+    "ENOKEY\0"
+    "EKEYEXPIRED\0"
+    "EKEYREVOKED\0"
+    "EKEYREJECTED\0"
+    "EOWNERDEAD\0"
+    "ENOTRECOVERABLE\0"
+    "ERFKILL\0"
+    "EHWPOISON\0";
+
+constexpr uint16_t name_at[errno_max + 1] = {
+    0, 3, 9, 16, 22, 28, 32, 38, 44, 52, 58, 65, 72, 79, 86, 93, 101, 107, 114, 120, 127, 135, 142,
+    149, 156, 163, 170, 178, 184, 191, 198, 204, 211, 217, 222, 229, 237, 250, 257, 264, 274, 65535,
+    280, 287, 293, 300, 309, 316, 323, 330, 338, 345, 352, 358, 364, 371, 378, 386, 65535, 394, 401,
+    408, 416, 422, 428, 435, 442, 450, 458, 463, 470, 476, 483, 493, 501, 509, 519, 528, 535, 543,
+    551, 559, 567, 575, 584, 591, 600, 609, 616, 625, 638, 647, 658, 670, 686, 702, 713, 726, 739,
+    750, 764, 773, 785, 795, 808, 819, 827, 835, 844, 854, 867, 877, 890, 900, 913, 922, 934, 941,
+    949, 957, 965, 972, 982, 989, 999, 1011, 1021, 1028, 1040, 1052, 1065, 1076, 1092, 1100,
 };
 
-constexpr Entry table[errno_max + 1] = {
-    {"OK", "Success"},
-    {"EPERM", "Operation not permitted"},
-    {"ENOENT", "No such file or directory"},
-    {"ESRCH", "No such process"},
-    {"EINTR", "Interrupted system call"},
-    {"EIO", "I/O error"},
-    {"ENXIO", "No such device or address"},
-    {"E2BIG", "Argument list too long"},
-    {"ENOEXEC", "Exec format error"},
-    {"EBADF", "Bad file number"},
-    {"ECHILD", "No child processes"},
-    {"EAGAIN", "Try again"},
-    {"ENOMEM", "Out of memory"},
-    {"EACCES", "Permission denied"},
-    {"EFAULT", "Bad address"},
-    {"ENOTBLK", "Block device required"},
-    {"EBUSY", "Device or resource busy"},
-    {"EEXIST", "File exists"},
-    {"EXDEV", "Cross-device link"},
-    {"ENODEV", "No such device"},
-    {"ENOTDIR", "Not a directory"},
-    {"EISDIR", "Is a directory"},
-    {"EINVAL", "Invalid argument"},
-    {"ENFILE", "File table overflow"},
-    {"EMFILE", "Too many open files"},
-    {"ENOTTY", "Not a typewriter"},
-    {"ETXTBSY", "Text file busy"},
-    {"EFBIG", "File too large"},
-    {"ENOSPC", "No space left on device"},
-    {"ESPIPE", "Illegal seek"},
-    {"EROFS", "Read-only file system"},
-    {"EMLINK", "Too many links"},
-    {"EPIPE", "Broken pipe"},
-    {"EDOM", "Math argument out of domain of func"},
-    {"ERANGE", "Math result not representable"},
-    {"EDEADLK", "Resource deadlock would occur"},
-    {"ENAMETOOLONG", "File name too long"},
-    {"ENOLCK", "No record locks available"},
-    {"ENOSYS", "Invalid system call number"},
-    {"ENOTEMPTY", "Directory not empty"},
-    {"ELOOP", "Too many symbolic links encountered"},
-    {nullptr, nullptr},  // 41: unused
-    {"ENOMSG", "No message of desired type"},
-    {"EIDRM", "Identifier removed"},
-    {"ECHRNG", "Channel number out of range"},
-    {"EL2NSYNC", "Level 2 not synchronized"},
-    {"EL3HLT", "Level 3 halted"},
-    {"EL3RST", "Level 3 reset"},
-    {"ELNRNG", "Link number out of range"},
-    {"EUNATCH", "Protocol driver not attached"},
-    {"ENOCSI", "No CSI structure available"},
-    {"EL2HLT", "Level 2 halted"},
-    {"EBADE", "Invalid exchange"},
-    {"EBADR", "Invalid request descriptor"},
-    {"EXFULL", "Exchange full"},
-    {"ENOANO", "No anode"},
-    {"EBADRQC", "Invalid request code"},
-    {"EBADSLT", "Invalid slot"},
-    {nullptr, nullptr},  // 58: unused
-    {"EBFONT", "Bad font file format"},
-    {"ENOSTR", "Device not a stream"},
-    {"ENODATA", "No data available"},
-    {"ETIME", "Timer expired"},
-    {"ENOSR", "Out of streams resources"},
-    {"ENONET", "Machine is not on the network"},
-    {"ENOPKG", "Package not installed"},
-    {"EREMOTE", "Object is remote"},
-    {"ENOLINK", "Link has been severed"},
-    {"EADV", "Advertise error"},
-    {"ESRMNT", "Srmount error"},
-    {"ECOMM", "Communication error on send"},
-    {"EPROTO", "Protocol error"},
-    {"EMULTIHOP", "Multihop attempted"},
-    {"EDOTDOT", "RFS specific error"},
-    {"EBADMSG", "Not a data message"},
-    {"EOVERFLOW", "Value too large for defined data type"},
-    {"ENOTUNIQ", "Name not unique on network"},
-    {"EBADFD", "File descriptor in bad state"},
-    {"EREMCHG", "Remote address changed"},
-    {"ELIBACC", "Can not access a needed shared library"},
-    {"ELIBBAD", "Accessing a corrupted shared library"},
-    {"ELIBSCN", ".lib section in a.out corrupted"},
-    {"ELIBMAX", "Attempting to link in too many shared libraries"},
-    {"ELIBEXEC", "Cannot exec a shared library directly"},
-    {"EILSEQ", "Illegal byte sequence"},
-    {"ERESTART", "Interrupted system call should be restarted"},
-    {"ESTRPIPE", "Streams pipe error"},
-    {"EUSERS", "Too many users"},
-    {"ENOTSOCK", "Socket operation on non-socket"},
-    {"EDESTADDRREQ", "Destination address required"},
-    {"EMSGSIZE", "Message too long"},
-    {"EPROTOTYPE", "Protocol wrong type for socket"},
-    {"ENOPROTOOPT", "Protocol not available"},
-    {"EPROTONOSUPPORT", "Protocol not supported"},
-    {"ESOCKTNOSUPPORT", "Socket type not supported"},
-    {"EOPNOTSUPP", "Operation not supported on transport endpoint"},
-    {"EPFNOSUPPORT", "Protocol family not supported"},
-    {"EAFNOSUPPORT", "Address family not supported by protocol"},
-    {"EADDRINUSE", "Address already in use"},
-    {"EADDRNOTAVAIL", "Cannot assign requested address"},
-    {"ENETDOWN", "Network is down"},
-    {"ENETUNREACH", "Network is unreachable"},
-    {"ENETRESET", "Network dropped connection because of reset"},
-    {"ECONNABORTED", "Software caused connection abort"},
-    {"ECONNRESET", "Connection reset by peer"},
-    {"ENOBUFS", "No buffer space available"},
-    {"EISCONN", "Transport endpoint is already connected"},
-    {"ENOTCONN", "Transport endpoint is not connected"},
-    {"ESHUTDOWN", "Cannot send after transport endpoint shutdown"},
-    {"ETOOMANYREFS", "Too many references: cannot splice"},
-    {"ETIMEDOUT", "Connection timed out"},
-    {"ECONNREFUSED", "Connection refused"},
-    {"EHOSTDOWN", "Host is down"},
-    {"EHOSTUNREACH", "No route to host"},
-    {"EALREADY", "Operation already in progress"},
-    {"EINPROGRESS", "Operation now in progress"},
-    {"ESTALE", "Stale file handle"},
-    {"EUCLEAN", "Structure needs cleaning"},
-    {"ENOTNAM", "Not a XENIX named type file"},
-    {"ENAVAIL", "No XENIX semaphores available"},
-    {"EISNAM", "Is a named type file"},
-    {"EREMOTEIO", "Remote I/O error"},
-    {"EDQUOT", "Quota exceeded"},
-    {"ENOMEDIUM", "No medium found"},
-    {"EMEDIUMTYPE", "Wrong medium type"},
-    {"ECANCELED", "Operation Canceled"},
-    {"ENOKEY", "Required key not available"},
-    {"EKEYEXPIRED", "Key has expired"},
-    {"EKEYREVOKED", "Key has been revoked"},
-    {"EKEYREJECTED", "Key was rejected by service"},
-    {"EOWNERDEAD", "Owner died"},
-    {"ENOTRECOVERABLE", "State not recoverable"},
-    {"ERFKILL", "Operation not possible due to RF-kill"},
-    {"EHWPOISON", "Memory page has hardware error"},
+constexpr char messages[] =
+    "Success\0"
+    "Operation not permitted\0"
+    "No such file or directory\0"
+    "No such process\0"
+    "Interrupted system call\0"
+    "I/O error\0"
+    "No such device or address\0"
+    "Argument list too long\0"
+    "Exec format error\0"
+    "Bad file number\0"
+    "No child processes\0"
+    "Try again\0"
+    "Out of memory\0"
+    "Permission denied\0"
+    "Bad address\0"
+    "Block device required\0"
+    "Device or resource busy\0"
+    "File exists\0"
+    "Cross-device link\0"
+    "No such device\0"
+    "Not a directory\0"
+    "Is a directory\0"
+    "Invalid argument\0"
+    "File table overflow\0"
+    "Too many open files\0"
+    "Not a typewriter\0"
+    "Text file busy\0"
+    "File too large\0"
+    "No space left on device\0"
+    "Illegal seek\0"
+    "Read-only file system\0"
+    "Too many links\0"
+    "Broken pipe\0"
+    "Math argument out of domain of func\0"
+    "Math result not representable\0"
+    "Resource deadlock would occur\0"
+    "File name too long\0"
+    "No record locks available\0"
+    "Invalid system call number\0"
+    "Directory not empty\0"
+    "Too many symbolic links encountered\0"
+    "No message of desired type\0"
+    "Identifier removed\0"
+    "Channel number out of range\0"
+    "Level 2 not synchronized\0"
+    "Level 3 halted\0"
+    "Level 3 reset\0"
+    "Link number out of range\0"
+    "Protocol driver not attached\0"
+    "No CSI structure available\0"
+    "Level 2 halted\0"
+    "Invalid exchange\0"
+    "Invalid request descriptor\0"
+    "Exchange full\0"
+    "No anode\0"
+    "Invalid request code\0"
+    "Invalid slot\0"
+    "Bad font file format\0"
+    "Device not a stream\0"
+    "No data available\0"
+    "Timer expired\0"
+    "Out of streams resources\0"
+    "Machine is not on the network\0"
+    "Package not installed\0"
+    "Object is remote\0"
+    "Link has been severed\0"
+    "Advertise error\0"
+    "Srmount error\0"
+    "Communication error on send\0"
+    "Protocol error\0"
+    "Multihop attempted\0"
+    "RFS specific error\0"
+    "Not a data message\0"
+    "Value too large for defined data type\0"
+    "Name not unique on network\0"
+    "File descriptor in bad state\0"
+    "Remote address changed\0"
+    "Can not access a needed shared library\0"
+    "Accessing a corrupted shared library\0"
+    ".lib section in a.out corrupted\0"
+    "Attempting to link in too many shared libraries\0"
+    "Cannot exec a shared library directly\0"
+    "Illegal byte sequence\0"
+    "Interrupted system call should be restarted\0"
+    "Streams pipe error\0"
+    "Too many users\0"
+    "Socket operation on non-socket\0"
+    "Destination address required\0"
+    "Message too long\0"
+    "Protocol wrong type for socket\0"
+    "Protocol not available\0"
+    "Protocol not supported\0"
+    "Socket type not supported\0"
+    "Operation not supported on transport endpoint\0"
+    "Protocol family not supported\0"
+    "Address family not supported by protocol\0"
+    "Address already in use\0"
+    "Cannot assign requested address\0"
+    "Network is down\0"
+    "Network is unreachable\0"
+    "Network dropped connection because of reset\0"
+    "Software caused connection abort\0"
+    "Connection reset by peer\0"
+    "No buffer space available\0"
+    "Transport endpoint is already connected\0"
+    "Transport endpoint is not connected\0"
+    "Cannot send after transport endpoint shutdown\0"
+    "Too many references: cannot splice\0"
+    "Connection timed out\0"
+    "Connection refused\0"
+    "Host is down\0"
+    "No route to host\0"
+    "Operation already in progress\0"
+    "Operation now in progress\0"
+    "Stale file handle\0"
+    "Structure needs cleaning\0"
+    "Not a XENIX named type file\0"
+    "No XENIX semaphores available\0"
+    "Is a named type file\0"
+    "Remote I/O error\0"
+    "Quota exceeded\0"
+    "No medium found\0"
+    "Wrong medium type\0"
+    "Operation Canceled\0"
+    "Required key not available\0"
+    "Key has expired\0"
+    "Key has been revoked\0"
+    "Key was rejected by service\0"
+    "Owner died\0"
+    "State not recoverable\0"
+    "Operation not possible due to RF-kill\0"
+    "Memory page has hardware error\0";
+
+constexpr uint16_t message_at[errno_max + 1] = {
+    0, 8, 32, 58, 74, 98, 108, 134, 157, 175, 191, 210, 220, 234, 252, 264, 286, 310, 322, 340, 355,
+    371, 386, 403, 423, 443, 460, 475, 490, 514, 527, 549, 564, 576, 612, 642, 672, 691, 717, 744,
+    764, 65535, 800, 827, 846, 874, 899, 914, 928, 953, 982, 1009, 1024, 1041, 1068, 1082, 1091,
+    1112, 65535, 1125, 1146, 1166, 1184, 1198, 1223, 1253, 1275, 1292, 1314, 1330, 1344, 1372, 1387,
+    1406, 1425, 1444, 1482, 1509, 1538, 1561, 1600, 1637, 1669, 1717, 1755, 1777, 1821, 1840, 1855,
+    1886, 1915, 1932, 1963, 1986, 2009, 2035, 2081, 2111, 2152, 2175, 2207, 2223, 2246, 2290, 2323,
+    2348, 2374, 2414, 2450, 2496, 2531, 2552, 2571, 2584, 2601, 2631, 2657, 2675, 2700, 2728, 2758,
+    2779, 2796, 2811, 2827, 2845, 2864, 2891, 2907, 2928, 2956, 2967, 2989, 3027,
 };
+
+const char* lookup(const char* blob, const uint16_t* at, Errno e, const char* fallback) {
+    const unsigned n = static_cast<unsigned>(e);
+    return (n <= static_cast<unsigned>(errno_max) && at[n] != none) ? blob + at[n] : fallback;
+}
 
 }  // namespace
 
-const char* name(Errno e) {
-    const int n = static_cast<int>(e);
-    return (n >= 0 && n <= errno_max && table[n].name) ? table[n].name : "E?";
-}
+const char* name(Errno e) { return lookup(names, name_at, e, "E?"); }
 
-const char* message(Errno e) {
-    const int n = static_cast<int>(e);
-    return (n >= 0 && n <= errno_max && table[n].text) ? table[n].text : "Unknown error";
-}
+const char* message(Errno e) { return lookup(messages, message_at, e, "Unknown error"); }
 
 }  // namespace rawaio

@@ -5,7 +5,8 @@
 //   aiocat [-v] [-d DEPTH] FILE...
 //
 // Blocks of 64 KiB are read ahead, up to DEPTH (default 8, at most 16) at a
-// time, and written out in file order as they complete. -v reports, per
+// time (starting with one and doubling while the file goes on), and
+// written out in file order as they complete. -v reports, per
 // file, the bytes, requests and depth used on standard error. Exit status
 // 0, or 1 if any file could not be read (the others are still copied).
 #include <rawaio/aio.hpp>
@@ -48,6 +49,9 @@ bool copy(Context& ctx, int fd, const char* path, unsigned depth, Stats& st) {
     uint64_t next_submit = 0, next_write = 0;
     uint64_t end = ~0ULL;  // first block index past EOF, once known
     unsigned in_flight = 0;
+    // Read-ahead window: one block first, doubled with every full block up
+    // to `depth`, so that a small file costs one request, not `depth`.
+    unsigned window = 1;
     Errno failure = Errno::ok;
     const char* failed_at = "";
 
@@ -55,7 +59,7 @@ bool copy(Context& ctx, int fd, const char* path, unsigned depth, Stats& st) {
         // Read ahead: fill every free slot with the next block.
         iocb* batch[max_depth];
         size_t n = 0;
-        while (failure == Errno::ok && next_submit < end && next_submit < next_write + depth) {
+        while (failure == Errno::ok && next_submit < end && next_submit < next_write + window) {
             const unsigned s = static_cast<unsigned>(next_submit % depth);
             slots[s] = Slot{true, false, next_submit, 0};
             cbs[s] = make_pread(fd, buffers[s], block, static_cast<int64_t>(next_submit * block), s);
@@ -116,6 +120,7 @@ bool copy(Context& ctx, int fd, const char* path, unsigned depth, Stats& st) {
             s.ready = true;
             s.len = static_cast<size_t>(*res);
             if (s.len < block && s.index + 1 < end) end = s.index + 1;  // short read: EOF
+            if (s.len == block && window < depth) window = window * 2 > depth ? depth : window * 2;
         }
     }
     if (failure != Errno::ok) {

@@ -1,0 +1,19 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Install what rawaio's build and tests need on Debian 12, if it is missing:
+# GCC with 32-bit multilib, CMake, NASM, QEMU user-mode, doctest, binutils.
+# Runs apt-get as root (through sudo when not root). Idempotent.
+set -eu
+packages="cmake make g++ g++-multilib nasm qemu-user doctest-dev binutils"
+missing=""
+for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "rawaio: installing:$missing"
+as_root=""
+[ "$(id -u)" -eq 0 ] || as_root="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$as_root apt-get update -q
+# shellcheck disable=SC2086
+$as_root apt-get install -y -q --no-install-recommends $missing

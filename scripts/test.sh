@@ -1,0 +1,16 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The README's test command: install what is missing, build both
+# architectures, and run every test layer (hosted unit tests, freestanding
+# programs natively and under QEMU user-mode, W^X checks). Exits non-zero
+# on any failure.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/install-deps.sh
+sh scripts/build.sh
+status=0
+for arch in x86_64 i386; do
+    echo "=== rawaio tests: $arch ==="
+    ctest --preset "$arch" || status=1
+done
+exit $status
