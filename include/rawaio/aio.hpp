@@ -60,6 +60,20 @@ inline iocb make_fsync(int fd, uint64_t data = 0) { return make_rw(IOCB_CMD_FSYN
 // fdatasync(2) as a request.
 inline iocb make_fdsync(int fd, uint64_t data = 0) { return make_rw(IOCB_CMD_FDSYNC, fd, nullptr, 0, 0, data); }
 
+// Wait until fd is ready for `events` (POLLIN 0x1, POLLOUT 0x4, ...): the
+// request completes with the ready mask in res. The kernel keeps the mask
+// in aio_buf and wants offset, length and rw flags zero (fs/aio.c, aio_poll).
+inline iocb make_poll(int fd, uint16_t events, uint64_t data = 0) {
+    iocb cb{};
+    cb.aio_data = data;
+    cb.aio_lio_opcode = IOCB_CMD_POLL;
+    cb.aio_fildes = static_cast<uint32_t>(fd);
+    cb.aio_buf = events;
+    return cb;
+}
+inline constexpr uint16_t pollin = 0x001;
+inline constexpr uint16_t pollout = 0x004;
+
 // ---- completions ----
 
 // What one completion says: res as a byte count, or the request's error.

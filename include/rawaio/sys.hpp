@@ -127,7 +127,51 @@ inline long mmap(void* addr, size_t len, int prot, int flags, int fd, uint64_t o
 // int munmap(unsigned long addr, size_t len);
 inline long munmap(void* addr, size_t len) { return syscall(arch::nr::munmap, addr, len); }
 
-// ---- processes and time ----
+// int pipe2(int fildes[2], int flags);
+inline long pipe2(int fds[2], int flags) { return syscall(arch::nr::pipe2, fds, flags); }
+// int dup3(unsigned int oldfd, unsigned int newfd, int flags);
+inline long dup3(int oldfd, int newfd, int flags) { return syscall(arch::nr::dup3, oldfd, newfd, flags); }
+// int ioctl(unsigned int fd, unsigned int cmd, unsigned long arg);
+inline long ioctl(int fd, unsigned cmd, unsigned long arg) { return syscall(arch::nr::ioctl, fd, cmd, arg); }
+// int mkdirat(int dfd, const char *pathname, umode_t mode);
+inline long mkdir(const char* path, unsigned mode) { return syscall(arch::nr::mkdirat, at_fdcwd, path, mode); }
+// int chdir(const char *filename);
+inline long chdir(const char* path) { return syscall(arch::nr::chdir, path); }
+// int mount(char *dev_name, char *dir_name, char *type, unsigned long flags, void *data);
+inline long mount(const char* source, const char* target, const char* type, unsigned long flags, const void* data) {
+    return syscall(arch::nr::mount, source, target, type, flags, data);
+}
+
+// ---- processes, modules, system ----
+
+// pid_t fork(void);
+inline long fork() { return syscall(arch::nr::fork); }
+// int execve(const char *filename, const char *const argv[], const char *const envp[]);
+inline long execve(const char* path, const char* const* argv, const char* const* envp) {
+    return syscall(arch::nr::execve, path, argv, envp);
+}
+// pid_t wait4(pid_t upid, int *stat_addr, int options, struct rusage *ru);
+inline long wait4(long pid, int* status, int options) { return syscall(arch::nr::wait4, pid, status, options, 0); }
+// int finit_module(int fd, const char *uargs, int flags);
+inline long finit_module(int fd, const char* params, int flags) {
+    return syscall(arch::nr::finit_module, fd, params, flags);
+}
+
+// struct new_utsname: six 65-byte strings.
+struct utsname {
+    char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+// int uname(struct new_utsname *name);  (newuname on i386)
+inline long uname(utsname* u) { return syscall(arch::nr::uname, u); }
+
+inline constexpr unsigned long reboot_magic1 = 0xfee1dead;
+inline constexpr unsigned long reboot_magic2 = 672274793;
+inline constexpr unsigned reboot_cmd_power_off = 0x4321fedc;
+inline constexpr unsigned reboot_cmd_restart = 0x01234567;
+// int reboot(int magic1, int magic2, unsigned int cmd, void *arg);
+inline long reboot(unsigned cmd) { return syscall(arch::nr::reboot, reboot_magic1, reboot_magic2, cmd, 0); }
+
+// ---- time ----
 
 // pid_t getpid(void);
 inline long getpid() { return syscall(arch::nr::getpid); }

@@ -40,6 +40,18 @@ TEST_CASE("runtime syscall numbers match <asm/unistd.h>") {
     SAME(openat);
     SAME(unlinkat);
     SAME(eventfd2);
+    SAME(ioctl);
+    SAME(fork);
+    SAME(execve);
+    SAME(wait4);
+    SAME(uname);
+    SAME(chdir);
+    SAME(mount);
+    SAME(reboot);
+    SAME(mkdirat);
+    SAME(dup3);
+    SAME(pipe2);
+    SAME(finit_module);
     // 32-bit ABIs have mmap2 (offset in pages) and ftruncate64 (two words).
 #ifdef __NR_mmap2
     CHECK(mmap_nr == __NR_mmap2);
