@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Install what rawaio's build and tests need on Debian 12, if it is missing:
-# GCC with 32-bit multilib, CMake, NASM, QEMU user-mode, doctest, binutils.
+# GCC with 32-bit multilib, CMake, NASM, QEMU user-mode and system-mode
+# (x86), cpio (the guests' initramfs), doctest, binutils.
 # Runs apt-get as root (through sudo when not root). Idempotent.
 set -eu
-packages="cmake make g++ g++-multilib nasm qemu-user doctest-dev binutils"
+packages="cmake make g++ g++-multilib nasm qemu-user qemu-system-x86 cpio doctest-dev binutils"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

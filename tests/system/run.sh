@@ -1,0 +1,134 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The QEMU system-mode layer: boot real Debian kernels under TCG with an
+# initramfs whose /init is rawaio's guest driver (guest_init), run the
+# freestanding test programs inside, and decide from the serial console.
+#
+#   tests/system/run.sh [--demo] [x86_64] [i386]     (default: both)
+#
+# x86_64: linux-image-cloud-amd64, running the x86-64 and the i386 programs
+#         (the latter through the kernel's 32-bit compat layer).
+# i386:   linux-image-686-pae, a real 32-bit kernel, running the i386 programs.
+# Kernel packages are downloaded once (apt-get download, dpkg-deb -x, never
+# installed) into ${XDG_CACHE_HOME:-$HOME/.cache}/rawaio/kernels. Needs the
+# build trees build/x86_64 and build/i386. QEMU exits 0 whatever the guest
+# did, so a run passes only if the guest printed its "finished" line with 0
+# failures and no test printed [FAIL], within the time limit. Every guest
+# also runs the demo, aiocat, and compares its output with the input
+# files; --demo runs only that.
+set -u
+mode=test
+if [ "${1:-}" = "--demo" ]; then mode=demo; shift; fi
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/rawaio/kernels
+limit=${RAWAIO_GUEST_TIMEOUT:-300}
+targets=${*:-x86_64 i386}
+as_root=""
+[ "$(id -u)" -eq 0 ] || as_root="sudo"
+mkdir -p "$cache"
+
+say() { echo "system: $*"; }
+
+# fetch META -> prints the directory holding boot/vmlinuz-* and lib/modules.
+fetch() {
+    meta=$1
+    dir=$cache/$meta
+    if ls "$dir"/boot/vmlinuz-* > /dev/null 2>&1; then
+        echo "$dir"; return 0
+    fi
+    case $meta in
+        *:i386)
+            if ! dpkg --print-foreign-architectures | grep -qx i386; then
+                $as_root dpkg --add-architecture i386 >&2
+                $as_root apt-get update -q >&2
+            fi ;;
+    esac
+    pkg=$(apt-cache depends "$meta" 2>/dev/null | awk '/Depends: linux-image-/ { print $2; exit }')
+    [ -n "$pkg" ] || { $as_root apt-get update -q >&2; pkg=$(apt-cache depends "$meta" | awk '/Depends: linux-image-/ { print $2; exit }'); }
+    [ -n "$pkg" ] || { say "cannot resolve $meta" >&2; return 1; }
+    tmp=$(mktemp -d "$cache/dl.XXXXXX")
+    (cd "$tmp" && apt-get download -q "$pkg" >&2 2>/dev/null || apt-get download -q "$pkg" >&2) || { rm -rf "$tmp"; return 1; }
+    mkdir -p "$tmp/x"
+    dpkg-deb -x "$tmp"/*.deb "$tmp/x" || { rm -rf "$tmp"; return 1; }
+    rm -rf "$dir"
+    mv "$tmp/x" "$dir"
+    rm -rf "$tmp"
+    echo "$dir"
+}
+
+# boot NAME QEMU KERNELDIR EXTRA_APPEND INIT_ARCH PROGRAM_ARCHS...
+boot() {
+    name=$1 qemu=$2 kdir=$3 extra=$4 init_arch=$5
+    shift 5
+    stage=$(mktemp -d)
+    mkdir -p "$stage/bin" "$stage/lib/modules" "$stage/dev" "$stage/proc" "$stage/tmp"
+    cp "$root/build/$init_arch/tests/guest_init" "$stage/init"
+    cp "$(find "$kdir/lib/modules" -name loop.ko | head -1)" "$stage/lib/modules/loop.ko"
+    : > "$stage/tests.list"
+    tab=$(printf '\t')
+    mkdir -p "$stage/data"
+    cp "$root/README.md" "$stage/data/README.md"
+    head -c 1000003 /dev/urandom > "$stage/data/blob"
+    cat "$stage/data/README.md" "$stage/data/blob" > "$stage/data/expected"
+    for a in "$@"; do
+        if [ "$mode" = test ]; then
+            cp "$root/build/$a/tests/test_runtime" "$stage/bin/test_runtime.$a"
+            cp "$root/build/$a/tests/test_aio" "$stage/bin/test_aio.$a"
+            echo "/bin/test_runtime.$a${tab}alpha${tab}b e t a" >> "$stage/tests.list"
+            echo "/bin/test_aio.$a${tab}--expect=kernel${tab}--direct=@LOOP@" >> "$stage/tests.list"
+        fi
+        cp "$root/build/$a/programs/aiocat.stripped" "$stage/bin/aiocat.$a"
+        echo "/bin/aiocat.$a${tab}-v${tab}-d${tab}8${tab}/data/README.md${tab}/data/blob${tab}>/tmp/aiocat.$a" >> "$stage/tests.list"
+        echo "@cmp${tab}/tmp/aiocat.$a${tab}/data/expected" >> "$stage/tests.list"
+    done
+    (cd "$stage" && find . | cpio -o -H newc --quiet) > "$stage.cpio"
+    kernel=$(ls "$kdir"/boot/vmlinuz-* | head -1)
+    log=$(mktemp)
+    say "$name: booting $(basename "$kernel") under $qemu (TCG), programs: $*"
+    start=$(date +%s.%N)
+    timeout "$limit" "$qemu" -nodefaults -no-user-config -accel tcg -m 512 -smp 1 \
+        -serial stdio -display none -no-reboot \
+        -kernel "$kernel" -initrd "$stage.cpio" \
+        -append "console=ttyS0 panic=-1 quiet cryptomgr.notests $extra" < /dev/null > "$log" 2>&1
+    qrc=$?
+    secs=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
+    if [ "$mode" = test ]; then
+        tr -d '\r' < "$log" | sed -n '/^rawaio-guest\|^aiocat\|\[OK\]\|\[FAIL\]\|\[SKIPPED\]\|passed,\|^    at \|^# \|Kernel panic/p'
+    else
+        tr -d '\r' < "$log" | sed -n 's/^rawaio-guest: \(kernel\|cmp\)/   \1/p; s/^aiocat/   aiocat/p; /Kernel panic/p'
+    fi
+    ok=$(tr -d '\r' < "$log" | grep -c '\[OK\]')
+    fail=$(tr -d '\r' < "$log" | grep -c '\[FAIL\]')
+    skip=$(tr -d '\r' < "$log" | grep -c '\[SKIPPED\]')
+    fin=$(tr -d '\r' < "$log" | grep 'rawaio-guest: finished:')
+    verdict=ok
+    if [ "$qrc" -eq 124 ]; then verdict="timed out after ${limit}s"
+    elif [ -z "$fin" ]; then verdict="the guest did not finish (panic or crash; see above)"
+    elif ! echo "$fin" | grep -q ' 0 failed'; then verdict="a guest program failed"
+    elif [ "$fail" -ne 0 ]; then verdict="$fail cases failed"
+    fi
+    if [ "$mode" = test ]; then
+        say "$name: $ok cases passed, $fail failed, $skip skipped, ${secs}s: $verdict"
+    else
+        say "$name: guest ran for ${secs}s: $verdict"
+    fi
+    rm -rf "$stage" "$stage.cpio" "$log"
+    [ "$verdict" = ok ]
+}
+
+status=0
+total_start=$(date +%s)
+for t in $targets; do
+    case $t in
+        x86_64)
+            kdir=$(fetch linux-image-cloud-amd64) || { say "x86_64: no kernel"; status=1; continue; }
+            boot "x86_64 kernel" qemu-system-x86_64 "$kdir" "" x86_64 x86_64 i386 || status=1 ;;
+        i386)
+            kdir=$(fetch linux-image-686-pae:i386) || { say "i386: no kernel"; status=1; continue; }
+            boot "i386 kernel" qemu-system-i386 "$kdir" "noisapnp" i386 i386 || status=1 ;;
+        *) say "unknown target $t"; status=1 ;;
+    esac
+done
+say "layer took $(( $(date +%s) - total_start ))s"
+[ $status -eq 0 ] && echo "system: 1 passed, 0 failed" || echo "system: 0 passed, 1 failed"
+exit $status
