@@ -36,20 +36,47 @@ Result<Submitted> Context::submit(Span<iocb* const> requests) {
     return Submitted{static_cast<size_t>(r), requests.size() - static_cast<size_t>(r)};
 }
 
-Result<size_t> Context::get_events(size_t min_nr, Span<io_event> out, const Timeout* timeout) {
+namespace {
+// Set once io_pgetevents_time64 has answered ENOSYS (or by
+// force_time32_calls): from then on the 32-bit-time calls are used.
+bool time64_missing = false;
+constexpr int64_t int32_max = 0x7fffffff;
+}  // namespace
+
+void force_time32_calls(bool on) { time64_missing = on && !arch::getevents_time64; }
+
+Result<size_t> Context::get_events(size_t min_nr, Span<io_event> out, const Timeout* timeout, const SigSet* mask) {
     if (min_nr > out.size()) return Error{Errno::einval};  // the kernel's answer too
-    const size_t nr = out.size() > static_cast<size_t>(long_max) ? static_cast<size_t>(long_max) : out.size();
-    old_timespec ts{};
-    old_timespec* tsp = nullptr;
-    if (timeout) {
-        if (timeout->sec < 0 || timeout->nsec < 0 || timeout->nsec >= nsec_per_sec) return Error{Errno::einval};
-        // io_getevents takes the old timespec: 32-bit seconds on i386.
-        if (timeout->sec > long_max) return Error{Errno::eoverflow};
-        ts.tv_sec = static_cast<long>(timeout->sec);
-        ts.tv_nsec = static_cast<long>(timeout->nsec);
-        tsp = &ts;
+    const long nr = static_cast<long>(out.size() > static_cast<size_t>(long_max) ? static_cast<size_t>(long_max)
+                                                                                 : out.size());
+    const long min = static_cast<long>(min_nr);
+    // The kernel does not check tv_nsec (a negative one was seen to wait
+    // forever): rawaio does.
+    if (timeout && (timeout->sec < 0 || timeout->nsec < 0 || timeout->nsec >= nsec_per_sec))
+        return Error{Errno::einval};
+    long r;
+    if (!mask && (!timeout || arch::getevents_time64)) {
+        // io_getevents: its timespec is 64-bit here, or there is none.
+        old_timespec ts{};
+        if (timeout) ts = {static_cast<long>(timeout->sec), static_cast<long>(timeout->nsec)};
+        r = sys::io_getevents(id_, min, nr, out.data(), timeout ? &ts : nullptr);
+    } else {
+        const aio_sigset ss{static_cast<unsigned long>(reinterpret_cast<uintptr_t>(mask)), kernel_sigset_bytes};
+        r = -static_cast<long>(Errno::enosys);
+        if (!time64_missing) {
+            const kernel_timespec ts{timeout ? timeout->sec : 0, timeout ? timeout->nsec : 0};
+            r = sys::io_pgetevents_time64(id_, min, nr, out.data(), timeout ? &ts : nullptr, mask ? &ss : nullptr);
+            if (r == -static_cast<long>(Errno::enosys) && !arch::getevents_time64) time64_missing = true;
+        }
+        if (time64_missing) {
+            // A kernel without the time64 calls (i386 before 5.1).
+            if (timeout && timeout->sec > int32_max) return Error{Errno::eoverflow};
+            old_timespec ts{};
+            if (timeout) ts = {static_cast<long>(timeout->sec), static_cast<long>(timeout->nsec)};
+            r = mask ? sys::io_pgetevents_time32(id_, min, nr, out.data(), timeout ? &ts : nullptr, &ss)
+                     : sys::io_getevents(id_, min, nr, out.data(), timeout ? &ts : nullptr);
+        }
     }
-    const long r = sys::io_getevents(id_, static_cast<long>(min_nr), static_cast<long>(nr), out.data(), tsp);
     if (is_error(r)) return Error{errno_of(r)};
     return static_cast<size_t>(r);
 }

@@ -102,6 +102,26 @@ struct old_timespec {
     long tv_nsec;
 };
 
+// struct iovec (include/uapi/linux/uio.h): the array that PREADV and
+// PWRITEV requests point to with aio_buf, aio_nbytes being its length.
+// A pointer and a size_t: 8 bytes on i386, 16 on x86-64.
+struct iovec {
+    void* iov_base;
+    unsigned long iov_len;  // __kernel_size_t
+};
+
+// The kernel's sigset_t on x86: 64 bits, signal n is bit n - 1.
+struct SigSet {
+    uint64_t bits = 0;
+
+    constexpr SigSet& add(int sig) {
+        bits |= uint64_t{1} << (sig - 1);
+        return *this;
+    }
+    constexpr bool has(int sig) const { return (bits >> (sig - 1)) & 1; }
+};
+inline constexpr unsigned long kernel_sigset_bytes = 8;  // _NSIG / 8
+
 // struct __aio_sigset, what io_pgetevents' 6th argument points to: a
 // pointer and a size_t, so 8 bytes on i386 and 16 on x86-64. sigsetsize is
 // the kernel's sigset size, _NSIG / 8 = 8, not the C library's 128.
@@ -155,6 +175,12 @@ RAWAIO_CHECK_FIELD(kernel_timespec, tv_nsec, 8, 8);
 static_assert(sizeof(old_timespec) == 2 * arch::word_bytes);
 RAWAIO_CHECK_FIELD(old_timespec, tv_sec, 0, arch::word_bytes);
 RAWAIO_CHECK_FIELD(old_timespec, tv_nsec, arch::word_bytes, arch::word_bytes);
+
+static_assert(sizeof(iovec) == 2 * arch::word_bytes);
+RAWAIO_CHECK_FIELD(iovec, iov_base, 0, arch::word_bytes);
+RAWAIO_CHECK_FIELD(iovec, iov_len, arch::word_bytes, arch::word_bytes);
+
+static_assert(sizeof(SigSet) == kernel_sigset_bytes);
 
 static_assert(sizeof(aio_sigset) == 2 * arch::word_bytes);
 RAWAIO_CHECK_FIELD(aio_sigset, sigmask, 0, arch::word_bytes);

@@ -60,6 +60,34 @@ inline iocb make_fsync(int fd, uint64_t data = 0) { return make_rw(IOCB_CMD_FSYN
 // fdatasync(2) as a request.
 inline iocb make_fdsync(int fd, uint64_t data = 0) { return make_rw(IOCB_CMD_FDSYNC, fd, nullptr, 0, 0, data); }
 
+// Vectored read/write: aio_buf points to the iovec array, aio_nbytes is
+// its length (the kernel's iovec layout, checked in abi.hpp).
+inline iocb make_preadv(int fd, const iovec* iov, size_t iovcnt, int64_t offset, uint64_t data = 0) {
+    return make_rw(IOCB_CMD_PREADV, fd, iov, iovcnt, offset, data);
+}
+inline iocb make_pwritev(int fd, const iovec* iov, size_t iovcnt, int64_t offset, uint64_t data = 0) {
+    return make_rw(IOCB_CMD_PWRITEV, fd, iov, iovcnt, offset, data);
+}
+
+// Signal the eventfd `efd` (add 1 to its counter) when the request
+// completes: IOCB_FLAG_RESFD. A context's completions can then be waited
+// for in a poll loop together with other descriptors.
+inline void set_eventfd(iocb& cb, int efd) {
+    cb.aio_flags |= iocb_flag_resfd;
+    cb.aio_resfd = static_cast<uint32_t>(efd);
+}
+
+// I/O priority (include/uapi/linux/ioprio.h): class in the top 3 bits,
+// level below. Setting it sets IOCB_FLAG_IOPRIO. RT needs CAP_SYS_ADMIN.
+inline constexpr int ioprio_class_rt = 1;
+inline constexpr int ioprio_class_be = 2;
+inline constexpr int ioprio_class_idle = 3;
+inline constexpr int16_t ioprio(int cls, int level) { return static_cast<int16_t>((cls << 13) | level); }
+inline void set_ioprio(iocb& cb, int16_t prio) {
+    cb.aio_flags |= iocb_flag_ioprio;
+    cb.aio_reqprio = prio;
+}
+
 // Wait until fd is ready for `events` (POLLIN 0x1, POLLOUT 0x4, ...): the
 // request completes with the ready mask in res. The kernel keeps the mask
 // in aio_buf and wants offset, length and rw flags zero (fs/aio.c, aio_poll).
@@ -109,6 +137,11 @@ struct Cancelled {
     io_event event{};
 };
 
+// Use only the 32-bit-time system calls (io_getevents, io_pgetevents 385)
+// on i386, as on kernels before 5.1. For tests, and for a kernel whose
+// time64 calls misbehave. No effect on x86-64, whose calls are 64-bit.
+void force_time32_calls(bool on);
+
 // A kernel AIO context (io_setup/io_destroy). Owns the context: moving
 // transfers it, destruction destroys it. Not copyable.
 class Context {
@@ -142,9 +175,19 @@ public:
     // out.size()), store at most out.size(), and return how many. Without a
     // timeout it waits for min_nr; with one it returns what it has when the
     // time is up (possibly 0). The kernel does not write back the timeout.
-    Result<size_t> get_events(size_t min_nr, Span<io_event> out, const Timeout* timeout = nullptr);
-    Result<size_t> get_events(size_t min_nr, Span<io_event> out, Timeout timeout) {
-        return get_events(min_nr, out, &timeout);
+    //
+    // With a signal mask (io_pgetevents) the mask replaces the thread's
+    // signal mask for the duration of the wait, atomically: a signal it
+    // blocks can not interrupt the wait (EINTR) and is delivered after.
+    //
+    // Time is 64-bit everywhere. On i386 a timeout or a mask goes through
+    // io_pgetevents_time64 (Linux 5.1+); where that answers ENOSYS the 32-bit
+    // calls are used, and a timeout of more than 2^31-1 seconds is refused
+    // with EOVERFLOW rather than cut short.
+    Result<size_t> get_events(size_t min_nr, Span<io_event> out, const Timeout* timeout = nullptr,
+                              const SigSet* mask = nullptr);
+    Result<size_t> get_events(size_t min_nr, Span<io_event> out, Timeout timeout, const SigSet* mask = nullptr) {
+        return get_events(min_nr, out, &timeout, mask);
     }
 
     // io_cancel: try to cancel a submitted request. Most file I/O can not be

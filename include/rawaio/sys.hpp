@@ -57,6 +57,23 @@ inline long io_getevents(aio_context_t ctx, long min_nr, long nr, io_event* even
     return syscall(arch::nr::io_getevents, ctx, min_nr, nr, events, timeout);
 }
 
+// long io_pgetevents(aio_context_t ctx_id, long min_nr, long nr, struct io_event *events,
+//                    struct __kernel_timespec *timeout, const struct __aio_sigset *usig);
+// The y2038-safe flavour: io_pgetevents on x86-64 (333), io_pgetevents_time64
+// on i386 (416, Linux 5.1+).
+inline long io_pgetevents_time64(aio_context_t ctx, long min_nr, long nr, io_event* events,
+                                 const kernel_timespec* timeout, const aio_sigset* usig) {
+    return syscall(arch::pgetevents_time64_nr, ctx, min_nr, nr, events, timeout, usig);
+}
+// long io_pgetevents_time32(aio_context_t ctx_id, long min_nr, long nr, struct io_event *events,
+//                           struct old_timespec32 *timeout, const struct __aio_sigset *usig);
+// i386 only (385): 32-bit seconds. ENOSYS where the ABI has no such call.
+inline long io_pgetevents_time32(aio_context_t ctx, long min_nr, long nr, io_event* events,
+                                 const old_timespec* timeout, const aio_sigset* usig) {
+    if constexpr (arch::pgetevents_time32_nr == 0) return -static_cast<long>(Errno::enosys);
+    else return syscall(arch::pgetevents_time32_nr, ctx, min_nr, nr, events, timeout, usig);
+}
+
 // ---- files (fs/open.c, fs/read_write.c, fs/sync.c, fs/namei.c) ----
 
 inline constexpr int at_fdcwd = -100;
@@ -140,6 +157,73 @@ inline long chdir(const char* path) { return syscall(arch::nr::chdir, path); }
 // int mount(char *dev_name, char *dir_name, char *type, unsigned long flags, void *data);
 inline long mount(const char* source, const char* target, const char* type, unsigned long flags, const void* data) {
     return syscall(arch::nr::mount, source, target, type, flags, data);
+}
+
+inline constexpr int efd_semaphore = 1;
+inline constexpr int efd_nonblock = 04000;
+inline constexpr int efd_cloexec = 02000000;
+// int eventfd2(unsigned int count, int flags);
+inline long eventfd2(unsigned initval, int flags) { return syscall(arch::nr::eventfd2, initval, flags); }
+
+struct pollfd {
+    int fd;
+    short events;
+    short revents;
+};
+inline constexpr short pollin_events = 0x001;
+inline constexpr short pollout_events = 0x004;
+// int ppoll(struct pollfd *ufds, unsigned int nfds, struct __kernel_timespec *tsp,
+//           const sigset_t *sigmask, size_t sigsetsize);  (ppoll_time64 on i386)
+inline long ppoll(pollfd* fds, unsigned nfds, const kernel_timespec* timeout) {
+    return syscall(arch::ppoll_time64_nr, fds, nfds, timeout, 0, kernel_sigset_bytes);
+}
+
+// ---- signals (kernel/signal.c) ----
+
+// struct sigaction as rt_sigaction takes it on x86 (handler, flags,
+// restorer, mask), the same on i386 and x86-64.
+struct kernel_sigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)();
+    SigSet mask;
+};
+inline constexpr unsigned long sa_siginfo = 0x00000004;
+inline constexpr unsigned long sa_restorer = 0x04000000;
+inline constexpr unsigned long sa_restart = 0x10000000;
+inline constexpr unsigned long sa_nodefer = 0x40000000;
+inline constexpr int sig_block = 0;
+inline constexpr int sig_unblock = 1;
+inline constexpr int sig_setmask = 2;
+inline constexpr int sigusr1 = 10;
+inline constexpr int sigusr2 = 12;
+inline constexpr int sigalrm = 14;
+
+// int rt_sigaction(int sig, const struct sigaction *act, struct sigaction *oact, size_t sigsetsize);
+inline long rt_sigaction(int sig, const kernel_sigaction* act, kernel_sigaction* old) {
+    return syscall(arch::nr::rt_sigaction, sig, act, old, kernel_sigset_bytes);
+}
+// int rt_sigprocmask(int how, sigset_t *set, sigset_t *oset, size_t sigsetsize);
+inline long rt_sigprocmask(int how, const SigSet* set, SigSet* old) {
+    return syscall(arch::nr::rt_sigprocmask, how, set, old, kernel_sigset_bytes);
+}
+// int kill(pid_t pid, int sig);
+inline long kill(long pid, int sig) { return syscall(arch::nr::kill, pid, sig); }
+// pid_t gettid(void);
+inline long gettid() { return syscall(arch::nr::gettid); }
+// int tgkill(pid_t tgid, pid_t pid, int sig);
+inline long tgkill(long tgid, long tid, int sig) { return syscall(arch::nr::tgkill, tgid, tid, sig); }
+
+// struct itimerval of the old, long-based timeval (setitimer has no
+// time64 flavour; intervals this short are unaffected by y2038).
+struct itimerval {
+    long interval_sec, interval_usec;
+    long value_sec, value_usec;
+};
+inline constexpr int itimer_real = 0;
+// int setitimer(int which, struct __kernel_old_itimerval *value, struct __kernel_old_itimerval *ovalue);
+inline long setitimer(int which, const itimerval* value, itimerval* old) {
+    return syscall(arch::nr::setitimer, which, value, old);
 }
 
 // ---- processes, modules, system ----

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// rawaio freestanding AIO tests: every call of the foundation against the
-// real kernel (setup, submit, get_events, cancel, destroy), real data
-// written and read back byte for byte, and the errors the man pages list.
+// rawaio freestanding AIO tests: every call against the real kernel
+// (setup, submit, get_events, cancel, destroy), real data written and read
+// back byte for byte, and the errors the man pages list. The commands,
+// per-request options, io_pgetevents, signals and time cases are in
+// aio_commands.cpp.
 //
 //   test_aio [--expect=kernel|enosys] [--direct=BLOCKDEVICE] [--only=NAME]
 //
@@ -10,30 +12,14 @@
 // a user sees. --expect turns an unexpected environment into a failure.
 #include <rawaio/aio.hpp>
 
-#include "check.hpp"
-#include "common.hpp"
+#include "aio_env.hpp"
 
 using namespace rawaio;
 using namespace rawaio::test;
 
 namespace {
 
-enum class Expect { any, kernel, enosys };
-Expect expect = Expect::any;
-bool kernel_aio = false;   // io_setup worked in the probe
-void* bad_ptr = nullptr;   // a prot_none page: every access faults
-
-bool need_kernel(Case& c) {
-    if (kernel_aio) return true;
-    if (expect == Expect::kernel) c.fail(__FILE__, __LINE__, "kernel AIO expected, but io_setup answered ENOSYS");
-    else c.skip("no kernel AIO here: io_setup answered ENOSYS");
-    return false;
-}
-
-template <class T>
-T* bad() {
-    return static_cast<T*>(bad_ptr);
-}
+using namespace rawaio::test::aio;
 
 // ---------------------------------------------------------------- setup
 
@@ -434,7 +420,6 @@ void event_res_error(Case& c) {
 // checked. On a block device (--direct=/dev/loop0 in the QEMU system
 // guests) the requests complete asynchronously; on a file system without
 // O_DIRECT (tmpfs before 6.6) the case is skipped, saying so.
-const char* direct_path = nullptr;
 
 void direct_io_many_in_flight(Case& c) {
     if (!need_kernel(c)) return;
@@ -743,5 +728,9 @@ int main(int argc, char** argv) {
     if (kernel_aio) (void)sys::io_destroy(probe);
     rt::out() << "# kernel AIO: "
               << (kernel_aio ? "available (io_setup succeeded)" : name(is_error(r) ? errno_of(r) : Errno::ok)) << '\n';
-    return run("rawaio AIO tests", cases, sizeof cases / sizeof cases[0], option(argc, argv, "only"));
+    static Entry all[sizeof cases / sizeof cases[0] + 64];
+    size_t n = 0;
+    for (const Entry& e : cases) all[n++] = e;
+    for (size_t i = 0; i < command_case_count && n < sizeof all / sizeof all[0]; ++i) all[n++] = command_cases[i];
+    return run("rawaio AIO tests", all, n, option(argc, argv, "only"));
 }

@@ -52,15 +52,29 @@ TEST_CASE("runtime syscall numbers match <asm/unistd.h>") {
     SAME(dup3);
     SAME(pipe2);
     SAME(finit_module);
+    SAME(rt_sigaction);
+    SAME(rt_sigprocmask);
+    SAME(rt_sigreturn);
+    SAME(setitimer);
+    SAME(gettid);
+    SAME(tgkill);
+    SAME(ppoll);
     // 32-bit ABIs have mmap2 (offset in pages) and ftruncate64 (two words).
 #ifdef __NR_mmap2
     CHECK(mmap_nr == __NR_mmap2);
     CHECK(ftruncate_nr == __NR_ftruncate64);
     CHECK(nr::io_pgetevents_time64 == __NR_io_pgetevents_time64);
     CHECK(nr::clock_gettime64 == __NR_clock_gettime64);
+    CHECK(nr::ppoll_time64 == __NR_ppoll_time64);
+    CHECK(pgetevents_time64_nr == __NR_io_pgetevents_time64);
+    CHECK(pgetevents_time32_nr == __NR_io_pgetevents);
+    CHECK_FALSE(getevents_time64);
 #else
     CHECK(mmap_nr == __NR_mmap);
     CHECK(ftruncate_nr == __NR_ftruncate);
+    CHECK(pgetevents_time64_nr == __NR_io_pgetevents);
+    CHECK(ppoll_time64_nr == __NR_ppoll);
+    CHECK(getevents_time64);
 #endif
 }
 

@@ -22,6 +22,7 @@ if [ "${1:-}" = "--demo" ]; then mode=demo; shift; fi
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/rawaio/kernels
 limit=${RAWAIO_GUEST_TIMEOUT:-300}
+only=${RAWAIO_GUEST_ONLY:-}     # run only the AIO cases whose name contains this
 targets=${*:-x86_64 i386}
 as_root=""
 [ "$(id -u)" -eq 0 ] || as_root="sudo"
@@ -75,7 +76,7 @@ boot() {
             cp "$root/build/$a/tests/test_runtime" "$stage/bin/test_runtime.$a"
             cp "$root/build/$a/tests/test_aio" "$stage/bin/test_aio.$a"
             echo "/bin/test_runtime.$a${tab}alpha${tab}b e t a" >> "$stage/tests.list"
-            echo "/bin/test_aio.$a${tab}--expect=kernel${tab}--direct=@LOOP@" >> "$stage/tests.list"
+            echo "/bin/test_aio.$a${tab}--expect=kernel${tab}--direct=@LOOP@${only:+${tab}--only=$only}" >> "$stage/tests.list"
         fi
         cp "$root/build/$a/programs/aiocat.stripped" "$stage/bin/aiocat.$a"
         echo "/bin/aiocat.$a${tab}-v${tab}-d${tab}8${tab}/data/README.md${tab}/data/blob${tab}>/tmp/aiocat.$a" >> "$stage/tests.list"

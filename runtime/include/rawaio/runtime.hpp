@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rawaio/errno.hpp>
+
 // The memory functions the compiler may call (runtime/mem.cpp).
 extern "C" {
 void* memcpy(void* __restrict dst, const void* __restrict src, size_t n);
@@ -104,6 +106,48 @@ private:
 // (flushed at every newline).
 Out& out();
 Out& err();
+
+// ---- signals ----
+
+// Install `handler` for `sig` (with rawaio's restorer, which x86-64
+// requires). flags: sys::sa_restart and friends; the handler's own signal
+// is blocked while it runs unless sys::sa_nodefer is given.
+long on_signal(int sig, void (*handler)(int), unsigned long flags = 0);
+// Restore the default action for `sig`.
+long default_signal(int sig);
+
+// ---- memory ----
+
+// Page-aligned memory from the kernel (mmap), for O_DIRECT buffers and
+// anything else that must not live on the stack. No heap: each call maps
+// whole pages; unmap_pages gives them back. Returns the address, or
+// nullptr with *error set.
+void* map_pages(size_t bytes, Errno* error = nullptr);
+void unmap_pages(void* p, size_t bytes);
+
+// A bump allocator over mapped pages: aligned pieces of one mapping,
+// released together.
+class Arena {
+public:
+    Arena() = default;
+    explicit Arena(size_t bytes) : base_(static_cast<char*>(map_pages(bytes))), size_(base_ ? round(bytes) : 0) {}
+    ~Arena() {
+        if (base_) unmap_pages(base_, size_);
+    }
+    Arena(const Arena&) = delete;
+    Arena& operator=(const Arena&) = delete;
+
+    bool ok() const { return base_ != nullptr; }
+    // n bytes aligned to `align` (a power of two), or nullptr when full.
+    void* take(size_t n, size_t align = 4096);
+    size_t used() const { return used_; }
+
+private:
+    static size_t round(size_t n) { return (n + 4095) & ~size_t{4095}; }
+    char* base_ = nullptr;
+    size_t size_ = 0;
+    size_t used_ = 0;
+};
 
 // ---- time ----
 

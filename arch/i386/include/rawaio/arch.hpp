@@ -36,14 +36,19 @@ inline constexpr long kill = 37;
 inline constexpr long ioctl = 54;
 inline constexpr long reboot = 88;
 inline constexpr long munmap = 91;
+inline constexpr long setitimer = 104;
 inline constexpr long wait4 = 114;
 inline constexpr long fsync = 118;
 inline constexpr long uname = 122;
 inline constexpr long fdatasync = 148;
+inline constexpr long rt_sigreturn = 173;
+inline constexpr long rt_sigaction = 174;
+inline constexpr long rt_sigprocmask = 175;
 inline constexpr long pread64 = 180;
 inline constexpr long pwrite64 = 181;
 inline constexpr long mmap2 = 192;
 inline constexpr long ftruncate64 = 194;
+inline constexpr long gettid = 224;
 inline constexpr long io_setup = 245;
 inline constexpr long io_destroy = 246;
 inline constexpr long io_getevents = 247;
@@ -51,15 +56,18 @@ inline constexpr long io_submit = 248;
 inline constexpr long io_cancel = 249;
 inline constexpr long exit_group = 252;
 inline constexpr long clock_gettime = 265;
+inline constexpr long tgkill = 270;
 inline constexpr long openat = 295;
 inline constexpr long mkdirat = 296;
 inline constexpr long unlinkat = 301;
+inline constexpr long ppoll = 309;
 inline constexpr long eventfd2 = 328;
 inline constexpr long dup3 = 330;
 inline constexpr long pipe2 = 331;
 inline constexpr long finit_module = 350;
 inline constexpr long io_pgetevents = 385;
 inline constexpr long clock_gettime64 = 403;
+inline constexpr long ppoll_time64 = 414;
 inline constexpr long io_pgetevents_time64 = 416;
 }  // namespace nr
 
@@ -81,5 +89,13 @@ inline constexpr off_args split_offset(int64_t off) {
 inline constexpr long mmap_nr = nr::mmap2;
 inline constexpr long mmap_offset_arg(uint64_t byte_offset) { return static_cast<long>(byte_offset >> 12); }
 inline constexpr long ftruncate_nr = nr::ftruncate64;
+
+// Time: io_getevents (247), io_pgetevents (385) and ppoll (309) take the
+// old 32-bit timespec; the y2038-safe calls are io_pgetevents_time64 (416)
+// and ppoll_time64 (414), Linux 5.1 and later.
+inline constexpr bool getevents_time64 = false;
+inline constexpr long pgetevents_time64_nr = nr::io_pgetevents_time64;
+inline constexpr long pgetevents_time32_nr = nr::io_pgetevents;
+inline constexpr long ppoll_time64_nr = nr::ppoll_time64;
 
 }  // namespace rawaio::arch

@@ -29,9 +29,13 @@ inline constexpr long close = 3;
 inline constexpr long lseek = 8;
 inline constexpr long mmap = 9;
 inline constexpr long munmap = 11;
+inline constexpr long rt_sigaction = 13;
+inline constexpr long rt_sigprocmask = 14;
+inline constexpr long rt_sigreturn = 15;
 inline constexpr long ioctl = 16;
 inline constexpr long pread64 = 17;
 inline constexpr long pwrite64 = 18;
+inline constexpr long setitimer = 38;
 inline constexpr long getpid = 39;
 inline constexpr long fork = 57;
 inline constexpr long execve = 59;
@@ -44,6 +48,7 @@ inline constexpr long ftruncate = 77;
 inline constexpr long chdir = 80;
 inline constexpr long mount = 165;
 inline constexpr long reboot = 169;
+inline constexpr long gettid = 186;
 inline constexpr long io_setup = 206;
 inline constexpr long io_destroy = 207;
 inline constexpr long io_getevents = 208;
@@ -51,9 +56,11 @@ inline constexpr long io_submit = 209;
 inline constexpr long io_cancel = 210;
 inline constexpr long clock_gettime = 228;
 inline constexpr long exit_group = 231;
+inline constexpr long tgkill = 234;
 inline constexpr long openat = 257;
 inline constexpr long mkdirat = 258;
 inline constexpr long unlinkat = 263;
+inline constexpr long ppoll = 271;
 inline constexpr long eventfd2 = 290;
 inline constexpr long dup3 = 292;
 inline constexpr long pipe2 = 293;
@@ -76,5 +83,12 @@ inline constexpr off_args split_offset(int64_t off) { return {static_cast<long>(
 inline constexpr long mmap_nr = nr::mmap;
 inline constexpr long mmap_offset_arg(uint64_t byte_offset) { return static_cast<long>(byte_offset); }
 inline constexpr long ftruncate_nr = nr::ftruncate;
+
+// Time: the LP64 timespec of io_getevents and ppoll is already 64-bit
+// (y2038-safe). io_pgetevents takes the same 64-bit timespec.
+inline constexpr bool getevents_time64 = true;
+inline constexpr long pgetevents_time64_nr = nr::io_pgetevents;
+inline constexpr long pgetevents_time32_nr = 0;  // none: never needed
+inline constexpr long ppoll_time64_nr = nr::ppoll;
 
 }  // namespace rawaio::arch
