@@ -12,6 +12,13 @@ extern "C" init_fn __preinit_array_end[] __attribute__((weak, visibility("hidden
 extern "C" init_fn __init_array_start[] __attribute__((weak, visibility("hidden")));
 extern "C" init_fn __init_array_end[] __attribute__((weak, visibility("hidden")));
 
+// The environment, under the name the C library gives it, so that code
+// written for hosted programs (rawaio's backend selection among it) finds
+// it here too.
+extern "C" {
+char** environ = nullptr;
+}
+
 namespace rawaio::rt {
 namespace {
 constinit Process proc;
@@ -30,6 +37,7 @@ extern "C" [[noreturn]] __attribute__((used)) void rawaio_start_c(long* sp) {
     char** e = proc.envp;
     while (*e) ++e;
     proc.auxv = reinterpret_cast<const unsigned long*>(e + 1);
+    environ = proc.envp;
 
     for (init_fn* f = __preinit_array_start; f < __preinit_array_end; ++f) (*f)(proc.argc, proc.argv, proc.envp);
     for (init_fn* f = __init_array_start; f < __init_array_end; ++f) (*f)(proc.argc, proc.argv, proc.envp);

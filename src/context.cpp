@@ -3,6 +3,12 @@
 #include <rawaio/aio.hpp>
 #include <rawaio/sys.hpp>
 
+#include "emulated.hpp"
+
+// The process environment: libc's in a hosted program, the rawaio
+// runtime's in a program without libc; absent (null) otherwise.
+extern "C" char** environ __attribute__((weak));
+
 namespace rawaio {
 
 namespace {
@@ -10,12 +16,51 @@ constexpr long long_max = static_cast<long>(~0UL >> 1);
 constexpr int64_t nsec_per_sec = 1000000000;
 }  // namespace
 
-Result<Context> Context::create(unsigned nr_events) {
+const char* backend_name(Backend b) {
+    switch (b) {
+    case Backend::kernel: return "kernel";
+    case Backend::emulated: return "emulated";
+    case Backend::automatic: break;
+    }
+    return "automatic";
+}
+
+namespace {
+
+bool env_is(const char* entry, const char* value) {
+    const char* name = "RAWAIO_BACKEND=";
+    while (*name)
+        if (*entry++ != *name++) return false;
+    while (*value)
+        if (*entry++ != *value++) return false;
+    return *entry == 0;
+}
+
+// RAWAIO_BACKEND=kernel|emulated|auto from the environment, if any.
+Backend backend_from_environment() {
+    if (!&environ || !environ) return Backend::automatic;
+    for (char** e = environ; *e; ++e) {
+        if (env_is(*e, "kernel")) return Backend::kernel;
+        if (env_is(*e, "emulated")) return Backend::emulated;
+    }
+    return Backend::automatic;
+}
+
+}  // namespace
+
+Result<Context> Context::create(unsigned nr_events, Backend backend) {
     if (nr_events == 0) return Error{Errno::einval};  // as the kernel says
+    if (backend == Backend::automatic) backend = backend_from_environment();
+    if (backend != Backend::emulated) {
+        aio_context_t id = 0;
+        const long r = sys::io_setup(nr_events, &id);
+        if (!is_error(r)) return Context(id, nr_events, Backend::kernel, nullptr);
+        if (backend == Backend::kernel || errno_of(r) != Errno::enosys) return Error{errno_of(r)};
+    }
     aio_context_t id = 0;
-    const long r = sys::io_setup(nr_events, &id);
-    if (is_error(r)) return Error{errno_of(r)};
-    return Context(id, nr_events);
+    auto e = detail::emu_create(nr_events, &id);
+    if (!e) return Error{e.error()};
+    return Context(id, nr_events, Backend::emulated, *e);
 }
 
 Context& Context::operator=(Context&& o) noexcept {
@@ -23,12 +68,17 @@ Context& Context::operator=(Context&& o) noexcept {
         (void)destroy();
         id_ = o.id_;
         nr_ = o.nr_;
+        backend_ = o.backend_;
+        emu_ = o.emu_;
         o.id_ = 0;
+        o.emu_ = nullptr;
     }
     return *this;
 }
 
 Result<Submitted> Context::submit(Span<iocb* const> requests) {
+    if (id_ == 0) return Error{Errno::einval};  // an empty context, as the kernel would say
+    if (emu_) return detail::emu_submit(emu_, requests);
     const size_t n = requests.size() > static_cast<size_t>(long_max) ? static_cast<size_t>(long_max) : requests.size();
     if (n == 0) return Submitted{0, 0};
     const long r = sys::io_submit(id_, static_cast<long>(n), const_cast<iocb**>(requests.data()));
@@ -54,6 +104,8 @@ Result<size_t> Context::get_events(size_t min_nr, Span<io_event> out, const Time
     // forever): rawaio does.
     if (timeout && (timeout->sec < 0 || timeout->nsec < 0 || timeout->nsec >= nsec_per_sec))
         return Error{Errno::einval};
+    if (id_ == 0) return Error{Errno::einval};
+    if (emu_) return detail::emu_get_events(emu_, min_nr, out, timeout, mask);
     long r;
     if (!mask && (!timeout || arch::getevents_time64)) {
         // io_getevents: its timespec is 64-bit here, or there is none.
@@ -82,6 +134,8 @@ Result<size_t> Context::get_events(size_t min_nr, Span<io_event> out, const Time
 }
 
 Result<Cancelled> Context::cancel(iocb& request) {
+    if (id_ == 0) return Error{Errno::einval};
+    if (emu_) return detail::emu_cancel(emu_, request);
     Cancelled c;
     const long r = sys::io_cancel(id_, &request, &c.event);
     if (r == -static_cast<long>(Errno::einprogress)) return c;
@@ -91,6 +145,12 @@ Result<Cancelled> Context::cancel(iocb& request) {
 }
 
 Result<void> Context::destroy() {
+    if (emu_) {
+        detail::emu_destroy(emu_);
+        emu_ = nullptr;
+        id_ = 0;
+        return {};
+    }
     if (id_ == 0) return {};
     const long r = sys::io_destroy(id_);
     // The context is gone for us either way: a failed io_destroy means the

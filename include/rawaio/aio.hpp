@@ -142,26 +142,53 @@ struct Cancelled {
 // time64 calls misbehave. No effect on x86-64, whose calls are 64-bit.
 void force_time32_calls(bool on);
 
-// A kernel AIO context (io_setup/io_destroy). Owns the context: moving
-// transfers it, destruction destroys it. Not copyable.
+// Where a context's requests are carried out.
+//   kernel:    Linux native AIO (io_setup and friends).
+//   emulated:  rawaio itself: a ring of the kernel's aio_ring layout in
+//              memory rawaio maps, requests carried out with ordinary system
+//              calls (pread64/pwrite64/preadv2/pwritev2, fsync, fdatasync,
+//              ppoll for POLL) at submission, POLL requests completed when
+//              get_events waits. For kernels without AIO: QEMU user-mode,
+//              CONFIG_AIO=n. docs/backends.md lists every difference.
+//   automatic: kernel, or emulated where io_setup answers ENOSYS. The
+//              environment variable RAWAIO_BACKEND=kernel|emulated|auto,
+//              read at creation, overrides it.
+enum class Backend : uint8_t { automatic, kernel, emulated };
+// "kernel", "emulated" or "automatic".
+const char* backend_name(Backend b);
+
+namespace detail {
+struct Emulated;
+}
+
+// An AIO context. Owns what it was given: moving transfers it, destruction
+// destroys it. Not copyable.
 class Context {
 public:
     // io_setup(nr_events): nr_events must be at least 1.
-    static Result<Context> create(unsigned nr_events);
+    static Result<Context> create(unsigned nr_events, Backend backend = Backend::automatic);
 
     Context() = default;
-    Context(Context&& o) noexcept : id_(o.id_), nr_(o.nr_) { o.id_ = 0; }
+    Context(Context&& o) noexcept : id_(o.id_), nr_(o.nr_), backend_(o.backend_), emu_(o.emu_) {
+        o.id_ = 0;
+        o.emu_ = nullptr;
+    }
     Context& operator=(Context&& o) noexcept;
     Context(const Context&) = delete;
     Context& operator=(const Context&) = delete;
     ~Context() { (void)destroy(); }
 
-    // The kernel's handle: the user address of its completion ring.
+    // The handle: the user address of the completion ring. For the kernel
+    // backend it is the kernel's aio_context_t; for the emulated one, the
+    // address of rawaio's ring (not a kernel context: do not pass it to the
+    // raw io_* calls).
     aio_context_t id() const { return id_; }
-    // nr_events as asked for at creation (the ring may hold more).
+    // nr_events as asked for at creation (the kernel's ring may hold more).
     unsigned capacity() const { return nr_; }
     bool valid() const { return id_ != 0; }
-    // The completion ring the kernel maps at id(); check it before use.
+    // Which backend carries out this context's requests.
+    Backend backend() const { return backend_; }
+    // The completion ring at id(); the same layout for both backends.
     const aio_ring* ring() const { return reinterpret_cast<const aio_ring*>(static_cast<uintptr_t>(id_)); }
 
     // io_submit: queue requests, in order. See Submitted.
@@ -190,8 +217,8 @@ public:
         return get_events(min_nr, out, &timeout, mask);
     }
 
-    // io_cancel: try to cancel a submitted request. Most file I/O can not be
-    // cancelled (EINVAL or EAGAIN from the kernel, passed through).
+    // io_cancel: try to cancel a submitted request. Only POLL requests can
+    // be cancelled; for the rest the answer is EINVAL (not in flight).
     Result<Cancelled> cancel(iocb& request);
 
     // io_destroy: cancel what can be, wait for what is in flight, unmap the
@@ -199,9 +226,24 @@ public:
     Result<void> destroy();
 
 private:
-    Context(aio_context_t id, unsigned nr) : id_(id), nr_(nr) {}
+    Context(aio_context_t id, unsigned nr, Backend b, detail::Emulated* e) : id_(id), nr_(nr), backend_(b), emu_(e) {}
     aio_context_t id_ = 0;
     unsigned nr_ = 0;
+    Backend backend_ = Backend::kernel;
+    detail::Emulated* emu_ = nullptr;
 };
+
+// Copy up to out.size() completions from a ring in user space (acquire-load
+// tail, copy, release-store head). Every index is checked against
+// `ring_nr`, the size the ring had when it was made, so a corrupted header
+// can not make it read or write outside the ring. Returns how many it
+// copied, or -1 when the ring is not one rawaio can read (magic, incompat
+// features or header length unknown, or an index out of range).
+long reap_ring(aio_ring* ring, uint32_t ring_nr, Span<io_event> out);
+// The two halves of reap_ring: copy without taking (peek_ring), then take
+// n of what was copied (consume_ring), for a caller that must deliver the
+// events somewhere that can fail before they leave the ring.
+long peek_ring(const aio_ring* ring, uint32_t ring_nr, Span<io_event> out);
+void consume_ring(aio_ring* ring, uint32_t ring_nr, size_t n);
 
 }  // namespace rawaio

@@ -87,6 +87,7 @@ inline constexpr int o_trunc = 01000;
 inline constexpr int o_append = 02000;
 inline constexpr int o_direct = 040000;
 inline constexpr int o_directory = 0200000;
+inline constexpr int o_nonblock = 04000;
 inline constexpr int o_cloexec = 02000000;
 
 // int openat(int dirfd, const char *pathname, int flags, umode_t mode);
@@ -115,6 +116,36 @@ inline long ftruncate(int fd, int64_t length) {
     const auto o = arch::split_offset(length);
     return syscall(arch::ftruncate_nr, fd, o.a, o.b);
 }
+// ssize_t preadv(unsigned long fd, const struct iovec *vec, unsigned long vlen,
+//                unsigned long pos_l, unsigned long pos_h);
+inline long preadv(int fd, const iovec* iov, unsigned long cnt, int64_t off) {
+    const auto o = arch::split_offset(off);
+    return syscall(arch::nr::preadv, fd, iov, cnt, o.a, o.b);
+}
+// ssize_t pwritev(unsigned long fd, const struct iovec *vec, unsigned long vlen,
+//                 unsigned long pos_l, unsigned long pos_h);
+inline long pwritev(int fd, const iovec* iov, unsigned long cnt, int64_t off) {
+    const auto o = arch::split_offset(off);
+    return syscall(arch::nr::pwritev, fd, iov, cnt, o.a, o.b);
+}
+// ssize_t readv(unsigned long fd, const struct iovec *vec, unsigned long vlen);
+inline long readv(int fd, const iovec* iov, unsigned long cnt) { return syscall(arch::nr::readv, fd, iov, cnt); }
+// ssize_t writev(unsigned long fd, const struct iovec *vec, unsigned long vlen);
+inline long writev(int fd, const iovec* iov, unsigned long cnt) { return syscall(arch::nr::writev, fd, iov, cnt); }
+// ssize_t preadv2(unsigned long fd, const struct iovec *vec, unsigned long vlen,
+//                 unsigned long pos_l, unsigned long pos_h, rwf_t flags);
+// The offset is split into two words on every ABI (pos_h is 0 on LP64);
+// offset -1 means "at the current position" (and works on pipes).
+inline long preadv2(int fd, const iovec* iov, unsigned long cnt, int64_t off, int flags) {
+    const auto o = arch::split_offset(off);
+    return syscall(arch::nr::preadv2, fd, iov, cnt, o.a, o.b, flags);
+}
+// ssize_t pwritev2(unsigned long fd, const struct iovec *vec, unsigned long vlen,
+//                  unsigned long pos_l, unsigned long pos_h, rwf_t flags);
+inline long pwritev2(int fd, const iovec* iov, unsigned long cnt, int64_t off, int flags) {
+    const auto o = arch::split_offset(off);
+    return syscall(arch::nr::pwritev2, fd, iov, cnt, o.a, o.b, flags);
+}
 // int fsync(unsigned int fd);
 inline long fsync(int fd) { return syscall(arch::nr::fsync, fd); }
 // int fdatasync(unsigned int fd);
@@ -124,6 +155,32 @@ inline long unlinkat(int dirfd, const char* path, int flags) {
     return syscall(arch::nr::unlinkat, dirfd, path, flags);
 }
 inline long unlink(const char* path) { return unlinkat(at_fdcwd, path, 0); }
+
+// struct statx (include/uapi/linux/stat.h): the same layout on every ABI.
+// Only the leading fields rawaio reads are named; the rest is padding.
+struct statx_buf {
+    uint32_t stx_mask;
+    uint32_t stx_blksize;
+    uint64_t stx_attributes;
+    uint32_t stx_nlink;
+    uint32_t stx_uid;
+    uint32_t stx_gid;
+    uint16_t stx_mode;
+    uint16_t spare0;
+    uint64_t stx_ino;
+    uint64_t stx_size;
+    uint8_t rest[256 - 48];
+};
+inline constexpr int at_empty_path = 0x1000;
+inline constexpr unsigned statx_type = 0x001;
+inline constexpr unsigned statx_size = 0x200;
+inline constexpr uint16_t s_ifmt = 0170000;
+// int statx(int dfd, const char *path, unsigned flags, unsigned mask, struct statx *buffer);
+inline long statx(int dirfd, const char* path, int flags, unsigned mask, statx_buf* buf) {
+    return syscall(arch::nr::statx, dirfd, path, flags, mask, buf);
+}
+static_assert(sizeof(statx_buf) == 256);
+static_assert(offsetof(statx_buf, stx_mode) == 0x1c && offsetof(statx_buf, stx_size) == 0x28);
 
 // ---- memory (mm/mmap.c) ----
 
@@ -174,8 +231,14 @@ inline constexpr short pollin_events = 0x001;
 inline constexpr short pollout_events = 0x004;
 // int ppoll(struct pollfd *ufds, unsigned int nfds, struct __kernel_timespec *tsp,
 //           const sigset_t *sigmask, size_t sigsetsize);  (ppoll_time64 on i386)
-inline long ppoll(pollfd* fds, unsigned nfds, const kernel_timespec* timeout) {
-    return syscall(arch::ppoll_time64_nr, fds, nfds, timeout, 0, kernel_sigset_bytes);
+inline long ppoll(pollfd* fds, unsigned nfds, const kernel_timespec* timeout, const SigSet* mask = nullptr) {
+    return syscall(arch::ppoll_time64_nr, fds, nfds, timeout, mask, kernel_sigset_bytes);
+}
+// The same with the old timespec (i386 ppoll, 309, for kernels before 5.1);
+// ENOSYS where the ABI has no such call.
+inline long ppoll_time32(pollfd* fds, unsigned nfds, const old_timespec* timeout, const SigSet* mask = nullptr) {
+    if constexpr (arch::ppoll_time32_nr == 0) return -static_cast<long>(Errno::enosys);
+    else return syscall(arch::ppoll_time32_nr, fds, nfds, timeout, mask, kernel_sigset_bytes);
 }
 
 // ---- signals (kernel/signal.c) ----

@@ -7,7 +7,9 @@
 // Blocks of 64 KiB are read ahead, up to DEPTH (default 8, at most 16) at a
 // time (starting with one and doubling while the file goes on), and
 // written out in file order as they complete. -v reports, per
-// file, the bytes, requests and depth used on standard error. Exit status
+// file, the bytes, requests, depth and AIO backend used on standard error.
+// Where the kernel has no AIO (QEMU user-mode), rawaio's emulated backend
+// carries the requests out. Exit status
 // 0, or 1 if any file could not be read (the others are still copied).
 #include <rawaio/aio.hpp>
 #include <rawaio/runtime.hpp>
@@ -158,10 +160,11 @@ int main(int argc, char** argv) {
         return 2;
     }
 
+    // The kernel's AIO, or rawaio's emulated backend where the kernel has
+    // none (RAWAIO_BACKEND=kernel|emulated chooses).
     auto ctx = Context::create(depth);
     if (!ctx) {
         complain("", "io_setup", ctx.error());
-        if (ctx.error() == Errno::enosys) rt::err() << "aiocat: this kernel has no native AIO\n";
         return 1;
     }
 
@@ -182,7 +185,7 @@ int main(int argc, char** argv) {
         if (verbose)
             rt::err() << "aiocat: " << argv[i] << ": " << st.bytes << " bytes in " << st.requests
                       << " requests of 64 KiB, up to " << st.max_in_flight << " in flight, " << us
-                      << " us (kernel AIO, " << arch::name << ")\n";
+                      << " us (" << backend_name(ctx->backend()) << " backend, " << arch::name << ")\n";
     }
     return status;
 }

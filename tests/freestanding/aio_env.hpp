@@ -15,11 +15,36 @@ inline Expect expect = Expect::any;
 inline bool kernel_aio = false;   // io_setup worked in the probe
 inline void* bad_ptr = nullptr;   // a prot_none page: every access faults
 
-inline bool need_kernel(Case& c) {
-    if (kernel_aio) return true;
+// --quirks=qemu-user: running under QEMU user-mode, whose known bugs some
+// cases must step around (each says which, when it skips).
+inline bool quirk_qemu_user = false;
+
+// --backend=kernel|emulated: the backend the typed cases run on.
+inline Backend backend = Backend::kernel;
+
+// A context on the selected backend.
+inline Result<Context> make_ctx(unsigned nr_events) { return Context::create(nr_events, backend); }
+
+// True when contexts are kernel contexts, so that raw io_* calls on
+// ctx->id() make sense.
+inline bool raw_calls() { return backend == Backend::kernel; }
+
+// A case on the typed API: runs on either backend; on the kernel backend
+// it needs kernel AIO.
+inline bool need_backend(Case& c) {
+    if (backend == Backend::emulated || kernel_aio) return true;
     if (expect == Expect::kernel) c.fail(__FILE__, __LINE__, "kernel AIO expected, but io_setup answered ENOSYS");
     else c.skip("no kernel AIO here: io_setup answered ENOSYS");
     return false;
+}
+
+// A case on the raw kernel calls: needs kernel AIO and the kernel backend.
+inline bool need_kernel(Case& c) {
+    if (backend == Backend::emulated) {
+        c.skip("raw kernel calls: run with --backend=kernel");
+        return false;
+    }
+    return need_backend(c);
 }
 
 template <class T>

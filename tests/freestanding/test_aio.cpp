@@ -5,7 +5,12 @@
 // per-request options, io_pgetevents, signals and time cases are in
 // aio_commands.cpp.
 //
-//   test_aio [--expect=kernel|enosys] [--direct=BLOCKDEVICE] [--only=NAME]
+//   test_aio [--backend=kernel|emulated] [--expect=kernel|enosys]
+//            [--direct=BLOCKDEVICE] [--quirks=qemu-user] [--only=NAME]
+//
+// The typed cases run on the backend named (kernel by default), so that
+// the same cases check both backends (a differential test); the raw cases
+// call the kernel directly and run with the kernel backend only.
 //
 // Where io_setup answers ENOSYS (QEMU user-mode, CONFIG_AIO=n) the kernel
 // cases are skipped with that reason and the ENOSYS case checks the error
@@ -24,8 +29,8 @@ using namespace rawaio::test::aio;
 // ---------------------------------------------------------------- setup
 
 void setup_destroy(Case& c) {
-    if (!need_kernel(c)) return;
-    auto ctx = Context::create(8);
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(8);
     REQUIRE_OK(c, ctx);
     CHECK(c, ctx->valid());
     CHECK_EQ(c, ctx->capacity(), 8);
@@ -44,11 +49,11 @@ void setup_destroy(Case& c) {
 }
 
 void setup_einval_zero_events(Case& c) {
-    if (!need_kernel(c)) return;
+    if (!need_backend(c)) return;
     aio_context_t id = 0;
-    CHECK_RAW_ERR(c, sys::io_setup(0, &id), Errno::einval);
+    if (raw_calls()) CHECK_RAW_ERR(c, sys::io_setup(0, &id), Errno::einval);
     CHECK_EQ(c, id, 0);
-    auto ctx = Context::create(0);
+    auto ctx = make_ctx(0);
     CHECK_ERR(c, ctx, Errno::einval);
 }
 
@@ -66,17 +71,17 @@ void setup_efault_bad_ctxp(Case& c) {
 }
 
 void setup_einval_too_many(Case& c) {
-    if (!need_kernel(c)) return;
+    if (!need_backend(c)) return;
     // Over the kernel's internal limit (0x10000000 / sizeof(io_event) after
     // doubling, ioctx_alloc): EINVAL, whatever aio-max-nr says.
     aio_context_t id = 0;
-    CHECK_RAW_ERR(c, sys::io_setup(0x7fffffffu, &id), Errno::einval);
-    auto ctx = Context::create(0x7fffffffu);
+    if (raw_calls()) CHECK_RAW_ERR(c, sys::io_setup(0x7fffffffu, &id), Errno::einval);
+    auto ctx = make_ctx(0x7fffffffu);
     CHECK_ERR(c, ctx, Errno::einval);
 }
 
 void setup_eagain_over_aio_max_nr(Case& c) {
-    if (!need_kernel(c)) return;
+    if (!need_backend(c)) return;
     // More events than /proc/sys/fs/aio-max-nr allows: EAGAIN.
     char buf[32] = {};
     const long fd = sys::open("/proc/sys/fs/aio-max-nr", sys::o_rdonly);
@@ -88,9 +93,10 @@ void setup_eagain_over_aio_max_nr(Case& c) {
         if (buf[i] == '\n') buf[i] = 0;
     uint64_t max_nr = 0;
     REQUIRE(c, rt::parse_u64(buf, &max_nr));
+    if (backend == Backend::emulated) return c.skip("the emulated backend has no system-wide limit (aio-max-nr)");
     // Beyond the internal limit the answer is EINVAL instead (see above).
     if (max_nr + 1 > 0x10000000u / 32 / 2) return c.skip("aio-max-nr is above the kernel's internal limit");
-    auto ctx = Context::create(static_cast<unsigned>(max_nr + 1));
+    auto ctx = make_ctx(static_cast<unsigned>(max_nr + 1));
     CHECK_ERR(c, ctx, Errno::eagain);
 }
 
@@ -108,12 +114,14 @@ void destroy_einval_bad_ctx(Case& c) {
 // ---------------------------------------------------------------- submit
 
 void submit_einval_bad_ctx(Case& c) {
-    if (!need_kernel(c)) return;
+    if (!need_backend(c)) return;
     char buf[16];
     iocb cb = make_pread(0, buf, sizeof buf, 0);
     iocb* list[] = {&cb};
-    CHECK_RAW_ERR(c, sys::io_submit(0, 1, list), Errno::einval);
-    CHECK_RAW_ERR(c, sys::io_submit(reinterpret_cast<uintptr_t>(bad_ptr), 1, list), Errno::einval);
+    if (raw_calls()) {
+        CHECK_RAW_ERR(c, sys::io_submit(0, 1, list), Errno::einval);
+        CHECK_RAW_ERR(c, sys::io_submit(reinterpret_cast<uintptr_t>(bad_ptr), 1, list), Errno::einval);
+    }
     Context empty;
     auto r = empty.submit(cb);
     CHECK_ERR(c, r, Errno::einval);
@@ -121,7 +129,7 @@ void submit_einval_bad_ctx(Case& c) {
 
 void submit_einval_negative_nr(Case& c) {
     if (!need_kernel(c)) return;
-    auto ctx = Context::create(4);
+    auto ctx = make_ctx(4);
     REQUIRE_OK(c, ctx);
     char buf[16];
     iocb cb = make_pread(0, buf, sizeof buf, 0);
@@ -132,17 +140,17 @@ void submit_einval_negative_nr(Case& c) {
 }
 
 void submit_efault_bad_array(Case& c) {
-    if (!need_kernel(c)) return;
-    auto ctx = Context::create(4);
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(4);
     REQUIRE_OK(c, ctx);
-    CHECK_RAW_ERR(c, sys::io_submit(ctx->id(), 1, bad<iocb*>()), Errno::efault);
+    if (raw_calls()) CHECK_RAW_ERR(c, sys::io_submit(ctx->id(), 1, bad<iocb*>()), Errno::efault);
     auto r = ctx->submit(Span<iocb* const>(bad<iocb*>(), 1));
     CHECK_ERR(c, r, Errno::efault);
 }
 
 void submit_efault_bad_iocb(Case& c) {
-    if (!need_kernel(c)) return;
-    auto ctx = Context::create(4);
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(4);
     REQUIRE_OK(c, ctx);
     iocb* list[] = {bad<iocb>()};
     auto r = ctx->submit(Span<iocb* const>(list, 1));
@@ -150,8 +158,8 @@ void submit_efault_bad_iocb(Case& c) {
 }
 
 void submit_ebadf(Case& c) {
-    if (!need_kernel(c)) return;
-    auto ctx = Context::create(4);
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(4);
     REQUIRE_OK(c, ctx);
     char buf[16];
     iocb cb = make_pread(9999, buf, sizeof buf, 0);
@@ -169,8 +177,8 @@ void submit_ebadf(Case& c) {
 }
 
 void submit_einval_bad_fields(Case& c) {
-    if (!need_kernel(c)) return;
-    auto ctx = Context::create(4);
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(4);
     REQUIRE_OK(c, ctx);
     TempFile f("fields");
     REQUIRE(c, f.fd >= 0);
@@ -198,8 +206,8 @@ void submit_einval_bad_fields(Case& c) {
 // checked by the kernel (fs/aio.c only tests the bits it knows): the request
 // runs. Recorded here so that a kernel that starts refusing them is noticed.
 void submit_unknown_aio_flags_ignored(Case& c) {
-    if (!need_kernel(c)) return;
-    auto ctx = Context::create(4);
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(4);
     REQUIRE_OK(c, ctx);
     TempFile f("flags");
     REQUIRE(c, f.fd >= 0);
@@ -219,8 +227,8 @@ void submit_unknown_aio_flags_ignored(Case& c) {
 // A batch whose second request is refused: the first is queued (a
 // success with a remainder), and submitting the rest reports the error.
 void submit_partial(Case& c) {
-    if (!need_kernel(c)) return;
-    auto ctx = Context::create(4);
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(4);
     REQUIRE_OK(c, ctx);
     TempFile f("partial");
     REQUIRE(c, f.fd >= 0);
@@ -247,8 +255,8 @@ void submit_partial(Case& c) {
 // Write a pattern through AIO in several requests, fsync through AIO, read
 // it back through AIO and through pread64, and compare byte for byte.
 void write_read_back(Case& c) {
-    if (!need_kernel(c)) return;
-    auto ctx = Context::create(16);
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(16);
     REQUIRE_OK(c, ctx);
     TempFile f("rw");
     REQUIRE(c, f.fd >= 0);
@@ -316,8 +324,8 @@ void write_read_back(Case& c) {
 }
 
 void fsync_and_fdsync(Case& c) {
-    if (!need_kernel(c)) return;
-    auto ctx = Context::create(4);
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(4);
     REQUIRE_OK(c, ctx);
     TempFile f("sync");
     REQUIRE(c, f.fd >= 0);
@@ -342,10 +350,10 @@ void fsync_and_fdsync(Case& c) {
 
 // Many reads in flight at once, submitted in one call: each completes once.
 void many_in_flight(Case& c) {
-    if (!need_kernel(c)) return;
+    if (!need_backend(c)) return;
     constexpr unsigned n = 128;
     constexpr size_t size = 4096;
-    auto ctx = Context::create(n);
+    auto ctx = make_ctx(n);
     REQUIRE_OK(c, ctx);
     TempFile f("many");
     REQUIRE(c, f.fd >= 0);
@@ -395,8 +403,8 @@ void many_in_flight(Case& c) {
 // A request's own error arrives in io_event.res: here a read into a buffer
 // that faults, which the kernel detects only while copying.
 void event_res_error(Case& c) {
-    if (!need_kernel(c)) return;
-    auto ctx = Context::create(4);
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(4);
     REQUIRE_OK(c, ctx);
     TempFile f("res");
     REQUIRE(c, f.fd >= 0);
@@ -422,7 +430,7 @@ void event_res_error(Case& c) {
 // O_DIRECT (tmpfs before 6.6) the case is skipped, saying so.
 
 void direct_io_many_in_flight(Case& c) {
-    if (!need_kernel(c)) return;
+    if (!need_backend(c)) return;
     constexpr unsigned n = 64;
     constexpr size_t size = 4096;
     alignas(4096) static char out[n][size];
@@ -438,7 +446,7 @@ void direct_io_many_in_flight(Case& c) {
         REQUIRE(c, tmp.fd >= 0);
         fd = tmp.fd;
     }
-    auto ctx = Context::create(n);
+    auto ctx = make_ctx(n);
     REQUIRE_OK(c, ctx);
     static iocb cbs[n];
     static iocb* list[n];
@@ -493,8 +501,8 @@ void direct_io_many_in_flight(Case& c) {
 // timeout passes with nothing to reap; io_cancel cancels it, and exactly
 // one completion arrives for it, through the ring.
 void poll_pending_timeout_cancel(Case& c) {
-    if (!need_kernel(c)) return;
-    auto ctx = Context::create(4);
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(4);
     REQUIRE_OK(c, ctx);
     int fds[2];
     REQUIRE(c, sys::pipe2(fds, sys::o_cloexec) == 0);
@@ -534,8 +542,8 @@ void poll_pending_timeout_cancel(Case& c) {
 // ---------------------------------------------------------------- get_events
 
 void getevents_timeout(Case& c) {
-    if (!need_kernel(c)) return;
-    auto ctx = Context::create(4);
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(4);
     REQUIRE_OK(c, ctx);
     io_event ev[4];
     const int64_t t0 = rt::monotonic_ns();
@@ -557,7 +565,7 @@ void getevents_timeout(Case& c) {
 // it in and never writes it back (fs/aio.c, do_io_getevents).
 void getevents_timeout_not_updated(Case& c) {
     if (!need_kernel(c)) return;
-    auto ctx = Context::create(4);
+    auto ctx = make_ctx(4);
     REQUIRE_OK(c, ctx);
     io_event ev[1];
     old_timespec ts{0, 20 * 1000000};
@@ -567,17 +575,16 @@ void getevents_timeout_not_updated(Case& c) {
 }
 
 void getevents_einval(Case& c) {
-    if (!need_kernel(c)) return;
-    auto ctx = Context::create(4);
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(4);
     REQUIRE_OK(c, ctx);
     io_event ev[2];
-    // min_nr > nr
-    CHECK_RAW_ERR(c, sys::io_getevents(ctx->id(), 2, 1, ev, nullptr), Errno::einval);
-    CHECK_ERR(c, ctx->get_events(2, Span<io_event>(ev, 1)), Errno::einval);
-    // nr < 0
-    CHECK_RAW_ERR(c, sys::io_getevents(ctx->id(), 0, -1, ev, nullptr), Errno::einval);
-    // unknown context
-    CHECK_RAW_ERR(c, sys::io_getevents(0, 0, 1, ev, nullptr), Errno::einval);
+    CHECK_ERR(c, ctx->get_events(2, Span<io_event>(ev, 1)), Errno::einval);  // min_nr > nr
+    if (raw_calls()) {
+        CHECK_RAW_ERR(c, sys::io_getevents(ctx->id(), 2, 1, ev, nullptr), Errno::einval);
+        CHECK_RAW_ERR(c, sys::io_getevents(ctx->id(), 0, -1, ev, nullptr), Errno::einval);  // nr < 0
+        CHECK_RAW_ERR(c, sys::io_getevents(0, 0, 1, ev, nullptr), Errno::einval);  // unknown context
+    }
     Context empty;
     CHECK_ERR(c, empty.get_events(0, ev, Timeout::zero()), Errno::einval);
     // A timeout outside [0, 1 s) for tv_nsec: rawaio refuses it with EINVAL
@@ -587,33 +594,33 @@ void getevents_einval(Case& c) {
     CHECK_ERR(c, ctx->get_events(1, ev, Timeout{0, 1000000000}), Errno::einval);
     CHECK_ERR(c, ctx->get_events(1, ev, Timeout{0, -1}), Errno::einval);
     CHECK_ERR(c, ctx->get_events(1, ev, Timeout{-1, 0}), Errno::einval);
-    old_timespec ts{0, 1000000000};
-    const int64_t t0 = rt::monotonic_ns();
-    CHECK_EQ(c, sys::io_getevents(ctx->id(), 1, 1, ev, &ts), 0);
-    CHECK(c, rt::monotonic_ns() - t0 >= 900 * 1000000LL);
+    if (raw_calls()) {
+        old_timespec ts{0, 1000000000};
+        const int64_t t0 = rt::monotonic_ns();
+        CHECK_EQ(c, sys::io_getevents(ctx->id(), 1, 1, ev, &ts), 0);
+        CHECK(c, rt::monotonic_ns() - t0 >= 900 * 1000000LL);
+    }
 }
 
 void getevents_efault(Case& c) {
-    if (!need_kernel(c)) return;
-    auto ctx = Context::create(4);
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(4);
     REQUIRE_OK(c, ctx);
     io_event ev[1];
     // A timeout the kernel can not read.
-    CHECK_RAW_ERR(c, sys::io_getevents(ctx->id(), 1, 1, ev, bad<old_timespec>()), Errno::efault);
-    // An events buffer the kernel can not write: EFAULT, and the completion
+    if (raw_calls()) CHECK_RAW_ERR(c, sys::io_getevents(ctx->id(), 1, 1, ev, bad<old_timespec>()), Errno::efault);
+    // An events buffer that can not be written: EFAULT, and the completion
     // stays in the ring for the next call (nothing is lost).
     TempFile f("efault");
     REQUIRE(c, f.fd >= 0);
     char buf[8];
     iocb cb = make_pread(f.fd, buf, sizeof buf, 0, 77);
     REQUIRE_OK(c, ctx->submit(cb));
-    old_timespec wait{5, 0};
     // Wait until it is there, without taking it.
-    for (int i = 0; i < 5000 && ctx->ring()->head == ctx->ring()->tail; ++i) {
-        old_timespec ms{0, 1000000};
-        (void)sys::io_getevents(ctx->id(), 0, 0, ev, &ms);
+    const int64_t t0 = rt::monotonic_ns();
+    while (ctx->ring()->head == ctx->ring()->tail && rt::monotonic_ns() - t0 < 5000 * 1000000LL) {
     }
-    CHECK_RAW_ERR(c, sys::io_getevents(ctx->id(), 1, 1, bad<io_event>(), &wait), Errno::efault);
+    CHECK_ERR(c, ctx->get_events(1, Span<io_event>(bad<io_event>(), 1), Timeout::ms(5000)), Errno::efault);
     auto got = ctx->get_events(1, ev, Timeout::ms(5000));
     REQUIRE_OK(c, got);
     CHECK_EQ(c, *got, 1);
@@ -623,8 +630,8 @@ void getevents_efault(Case& c) {
 // ---------------------------------------------------------------- cancel
 
 void cancel_errors(Case& c) {
-    if (!need_kernel(c)) return;
-    auto ctx = Context::create(4);
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(4);
     REQUIRE_OK(c, ctx);
     TempFile f("cancel");
     REQUIRE(c, f.fd >= 0);
@@ -634,7 +641,7 @@ void cancel_errors(Case& c) {
     CHECK_ERR(c, ctx->cancel(cb), Errno::einval);
     // An iocb the kernel can not read.
     io_event ev[1];
-    CHECK_RAW_ERR(c, sys::io_cancel(ctx->id(), bad<iocb>(), ev), Errno::efault);
+    CHECK_ERR(c, ctx->cancel(*bad<iocb>()), Errno::efault);
     // A file read completes inside io_submit on a page-cached file: by the
     // time cancel runs it is no longer in flight. Exactly one completion.
     REQUIRE_OK(c, ctx->submit(cb));
@@ -651,16 +658,22 @@ void cancel_errors(Case& c) {
 
 // ---------------------------------------------------------------- ENOSYS
 
-// Where the kernel has no AIO, the user sees ENOSYS by name, not a crash.
+// Where the kernel has no AIO, the user sees ENOSYS by name, not a crash,
+// when asking for the kernel backend; the automatic choice falls back to
+// the emulated backend and says so.
 void enosys_reported(Case& c) {
     if (kernel_aio) {
         if (expect == Expect::enosys) c.fail(__FILE__, __LINE__, "ENOSYS expected, but io_setup succeeded");
         else c.skip("this kernel has AIO: io_setup succeeded");
         return;
     }
-    auto ctx = Context::create(8);
-    CHECK_ERR(c, ctx, Errno::enosys);
+    auto k = Context::create(8, Backend::kernel);
+    CHECK_ERR(c, k, Errno::enosys);
     CHECK(c, rt::streq(name(Errno::enosys), "ENOSYS"));
+    auto a = Context::create(8);
+    REQUIRE_OK(c, a);
+    CHECK(c, a->backend() == Backend::emulated);
+    CHECK(c, rt::streq(backend_name(a->backend()), "emulated"));
     aio_context_t id = 0;
     CHECK_RAW_ERR(c, sys::io_setup(8, &id), Errno::enosys);
     CHECK_EQ(c, id, 0);
@@ -673,34 +686,64 @@ void enosys_reported(Case& c) {
     CHECK_RAW_ERR(c, sys::io_destroy(1), Errno::enosys);
 }
 
+// RAWAIO_BACKEND in the environment steers the automatic choice.
+extern "C" char** environ;
+void backend_from_environment(Case& c) {
+    char** saved = environ;
+    char emulated[] = "RAWAIO_BACKEND=emulated";
+    char kernel[] = "RAWAIO_BACKEND=kernel";
+    char* env_e[] = {emulated, nullptr};
+    char* env_k[] = {kernel, nullptr};
+    environ = env_e;
+    auto e = Context::create(4);
+    environ = env_k;
+    auto k = Context::create(4);
+    environ = saved;
+    REQUIRE_OK(c, e);
+    CHECK(c, e->backend() == Backend::emulated);
+    if (kernel_aio) {
+        REQUIRE_OK(c, k);
+        CHECK(c, k->backend() == Backend::kernel);
+    } else {
+        CHECK_ERR(c, k, Errno::enosys);  // forced: no fallback
+    }
+    // An explicit choice is not overridden.
+    environ = env_e;
+    auto x = Context::create(4, kernel_aio ? Backend::kernel : Backend::emulated);
+    environ = saved;
+    REQUIRE_OK(c, x);
+    CHECK(c, x->backend() == (kernel_aio ? Backend::kernel : Backend::emulated));
+}
+
 const Entry cases[] = {
-    {"setup_destroy", "kernel", setup_destroy},
-    {"setup_einval_zero_events", "kernel", setup_einval_zero_events},
-    {"setup_einval_ctx_not_zero", "kernel", setup_einval_ctx_not_zero},
-    {"setup_efault_bad_ctxp", "kernel", setup_efault_bad_ctxp},
-    {"setup_einval_too_many", "kernel", setup_einval_too_many},
-    {"setup_eagain_over_aio_max_nr", "kernel", setup_eagain_over_aio_max_nr},
-    {"destroy_einval_bad_ctx", "kernel", destroy_einval_bad_ctx},
-    {"submit_einval_bad_ctx", "kernel", submit_einval_bad_ctx},
-    {"submit_einval_negative_nr", "kernel", submit_einval_negative_nr},
-    {"submit_efault_bad_array", "kernel", submit_efault_bad_array},
-    {"submit_efault_bad_iocb", "kernel", submit_efault_bad_iocb},
-    {"submit_ebadf", "kernel", submit_ebadf},
-    {"submit_einval_bad_fields", "kernel", submit_einval_bad_fields},
-    {"submit_unknown_aio_flags_ignored", "kernel", submit_unknown_aio_flags_ignored},
-    {"submit_partial", "kernel", submit_partial},
-    {"write_read_back", "kernel", write_read_back},
-    {"fsync_and_fdsync", "kernel", fsync_and_fdsync},
-    {"many_in_flight", "kernel", many_in_flight},
-    {"event_res_error", "kernel", event_res_error},
-    {"direct_io_many_in_flight", "kernel", direct_io_many_in_flight},
-    {"poll_pending_timeout_cancel", "kernel", poll_pending_timeout_cancel},
-    {"getevents_timeout", "kernel", getevents_timeout},
-    {"getevents_timeout_not_updated", "kernel", getevents_timeout_not_updated},
-    {"getevents_einval", "kernel", getevents_einval},
-    {"getevents_efault", "kernel", getevents_efault},
-    {"cancel_errors", "kernel", cancel_errors},
+    {"setup_destroy", "typed", setup_destroy},
+    {"setup_einval_zero_events", "typed", setup_einval_zero_events},
+    {"setup_einval_ctx_not_zero", "raw", setup_einval_ctx_not_zero},
+    {"setup_efault_bad_ctxp", "raw", setup_efault_bad_ctxp},
+    {"setup_einval_too_many", "typed", setup_einval_too_many},
+    {"setup_eagain_over_aio_max_nr", "typed", setup_eagain_over_aio_max_nr},
+    {"destroy_einval_bad_ctx", "raw", destroy_einval_bad_ctx},
+    {"submit_einval_bad_ctx", "typed", submit_einval_bad_ctx},
+    {"submit_einval_negative_nr", "raw", submit_einval_negative_nr},
+    {"submit_efault_bad_array", "typed", submit_efault_bad_array},
+    {"submit_efault_bad_iocb", "typed", submit_efault_bad_iocb},
+    {"submit_ebadf", "typed", submit_ebadf},
+    {"submit_einval_bad_fields", "typed", submit_einval_bad_fields},
+    {"submit_unknown_aio_flags_ignored", "typed", submit_unknown_aio_flags_ignored},
+    {"submit_partial", "typed", submit_partial},
+    {"write_read_back", "typed", write_read_back},
+    {"fsync_and_fdsync", "typed", fsync_and_fdsync},
+    {"many_in_flight", "typed", many_in_flight},
+    {"event_res_error", "typed", event_res_error},
+    {"direct_io_many_in_flight", "typed", direct_io_many_in_flight},
+    {"poll_pending_timeout_cancel", "typed", poll_pending_timeout_cancel},
+    {"getevents_timeout", "typed", getevents_timeout},
+    {"getevents_timeout_not_updated", "raw", getevents_timeout_not_updated},
+    {"getevents_einval", "typed", getevents_einval},
+    {"getevents_efault", "typed", getevents_efault},
+    {"cancel_errors", "typed", cancel_errors},
     {"enosys_reported", "enosys", enosys_reported},
+    {"backend_from_environment", "select", backend_from_environment},
 };
 
 }  // namespace
@@ -715,6 +758,15 @@ int main(int argc, char** argv) {
         }
     }
     direct_path = option(argc, argv, "direct");
+    if (const char* q = option(argc, argv, "quirks")) quirk_qemu_user = rt::streq(q, "qemu-user");
+    if (const char* b = option(argc, argv, "backend")) {
+        if (rt::streq(b, "kernel")) backend = Backend::kernel;
+        else if (rt::streq(b, "emulated")) backend = Backend::emulated;
+        else {
+            rt::err() << "test_aio: --backend takes kernel or emulated\n";
+            return 2;
+        }
+    }
     const long page = sys::mmap(nullptr, 4096, sys::prot_none, sys::map_private | sys::map_anonymous, -1, 0);
     if (is_error(page)) {
         rt::err() << "test_aio: mmap: " << message(errno_of(page)) << '\n';
@@ -732,5 +784,8 @@ int main(int argc, char** argv) {
     size_t n = 0;
     for (const Entry& e : cases) all[n++] = e;
     for (size_t i = 0; i < command_case_count && n < sizeof all / sizeof all[0]; ++i) all[n++] = command_cases[i];
+    // The typed cases say which backend they ran on.
+    for (size_t i = 0; i < n; ++i)
+        if (rt::streq(all[i].path, "typed")) all[i].path = backend_name(backend);
     return run("rawaio AIO tests", all, n, option(argc, argv, "only"));
 }

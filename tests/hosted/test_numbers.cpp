@@ -59,6 +59,15 @@ TEST_CASE("runtime syscall numbers match <asm/unistd.h>") {
     SAME(gettid);
     SAME(tgkill);
     SAME(ppoll);
+    SAME(process_vm_readv);
+    SAME(process_vm_writev);
+    SAME(readv);
+    SAME(writev);
+    SAME(preadv);
+    SAME(pwritev);
+    SAME(preadv2);
+    SAME(pwritev2);
+    SAME(statx);
     // 32-bit ABIs have mmap2 (offset in pages) and ftruncate64 (two words).
 #ifdef __NR_mmap2
     CHECK(mmap_nr == __NR_mmap2);
@@ -66,6 +75,7 @@ TEST_CASE("runtime syscall numbers match <asm/unistd.h>") {
     CHECK(nr::io_pgetevents_time64 == __NR_io_pgetevents_time64);
     CHECK(nr::clock_gettime64 == __NR_clock_gettime64);
     CHECK(nr::ppoll_time64 == __NR_ppoll_time64);
+    CHECK(ppoll_time32_nr == __NR_ppoll);
     CHECK(pgetevents_time64_nr == __NR_io_pgetevents_time64);
     CHECK(pgetevents_time32_nr == __NR_io_pgetevents);
     CHECK_FALSE(getevents_time64);

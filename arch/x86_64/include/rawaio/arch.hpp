@@ -35,6 +35,8 @@ inline constexpr long rt_sigreturn = 15;
 inline constexpr long ioctl = 16;
 inline constexpr long pread64 = 17;
 inline constexpr long pwrite64 = 18;
+inline constexpr long readv = 19;
+inline constexpr long writev = 20;
 inline constexpr long setitimer = 38;
 inline constexpr long getpid = 39;
 inline constexpr long fork = 57;
@@ -64,7 +66,14 @@ inline constexpr long ppoll = 271;
 inline constexpr long eventfd2 = 290;
 inline constexpr long dup3 = 292;
 inline constexpr long pipe2 = 293;
+inline constexpr long preadv = 295;
+inline constexpr long pwritev = 296;
+inline constexpr long process_vm_readv = 310;
+inline constexpr long process_vm_writev = 311;
 inline constexpr long finit_module = 313;
+inline constexpr long preadv2 = 327;
+inline constexpr long pwritev2 = 328;
+inline constexpr long statx = 332;
 inline constexpr long io_pgetevents = 333;
 }  // namespace nr
 
@@ -90,5 +99,6 @@ inline constexpr bool getevents_time64 = true;
 inline constexpr long pgetevents_time64_nr = nr::io_pgetevents;
 inline constexpr long pgetevents_time32_nr = 0;  // none: never needed
 inline constexpr long ppoll_time64_nr = nr::ppoll;
+inline constexpr long ppoll_time32_nr = 0;  // none: never needed
 
 }  // namespace rawaio::arch
