@@ -502,6 +502,97 @@ void registers_preserved_by_getevents(Case& c) {
     CHECK_EQ(c, reg, reinterpret_cast<uintptr_t>(ev));  // unchanged, not ev + 2
 }
 
+// ---------------------------------------------------------------- differential
+
+// One step of the differential script: what submission said, and the
+// completion's res and res2 (or none).
+struct Outcome {
+    Errno submit = Errno::ok;
+    bool event = false;
+    int64_t res = 0, res2 = 0;
+    bool obj_ok = false;
+};
+
+constexpr int steps = 16;
+
+// The same operations, in the same order, on one backend. The file and
+// buffers are made fresh for each run so that both start equal.
+void run_script(Backend b, Outcome (&o)[steps], Case& c) {
+    auto ctx = Context::create(8, b);
+    if (!ctx) return c.fail_errno(__FILE__, __LINE__, "Context::create", ctx.error(), Errno::ok);
+    TempFile f(b == Backend::kernel ? "diff-k" : "diff-e");
+    if (f.fd < 0) return c.fail(__FILE__, __LINE__, "temp file");
+    const long ro = sys::open(f.path(), sys::o_rdonly | sys::o_cloexec);
+    int fds[2];
+    if (is_error(ro) || sys::pipe2(fds, sys::o_cloexec) != 0) return c.fail(__FILE__, __LINE__, "descriptors");
+    static char data[8192], in[8192], v1[100], v2[300];
+    fill_pattern(data, sizeof data, 0, 12);
+    const iovec vec[] = {{v1, sizeof v1}, {v2, sizeof v2}};
+    iocb cb[steps];
+    cb[0] = make_pwrite(f.fd, data, 8192, 0, 0);             // a write
+    cb[1] = make_pread(f.fd, in, 100, 8150, 1);              // a short read at the end
+    cb[2] = make_pread(f.fd, in, 100, 9000, 2);              // past the end: 0
+    cb[3] = make_preadv(f.fd, vec, 2, 1000, 3);              // vectored
+    cb[4] = make_fsync(f.fd, 4);
+    cb[5] = make_fdsync(f.fd, 5);
+    cb[6] = make_pread(9999, in, 1, 0, 6);                   // EBADF at submission
+    cb[7] = make_pread(f.fd, in, 1, 0, 7);
+    cb[7].aio_lio_opcode = IOCB_CMD_NOOP;                    // EINVAL
+    cb[8] = make_pread(f.fd, in, 1, 0, 8);
+    cb[8].aio_reserved2 = 5;                                 // EINVAL
+    cb[9] = make_pread(f.fd, in, 1, 0, 9);
+    cb[9].aio_rw_flags = 1 << 29;                            // EOPNOTSUPP
+    cb[10] = make_pread(f.fd, bad_ptr, 10, 0, 10);           // res EFAULT
+    cb[11] = make_pread(f.fd, in, 10, -5, 11);               // negative offset: EINVAL
+    cb[12] = make_pwrite(static_cast<int>(ro), data, 1, 0, 12);  // not open for writing: EBADF
+    cb[13] = make_fsync(f.fd, 13);
+    cb[13].aio_nbytes = 1;                                   // fsync with a length: EINVAL
+    cb[14] = make_poll(fds[0], pollin, 14);                  // ready: POLLIN
+    cb[15] = make_pwrite(f.fd, data, 10, 0, 15);
+    cb[15].aio_rw_flags = rwf_append;                        // appended
+    if (sys::write(fds[1], "z", 1) != 1) return c.fail(__FILE__, __LINE__, "pipe write");
+    for (int i = 0; i < steps; ++i) {
+        auto r = ctx->submit(cb[i]);
+        if (!r) {
+            o[i].submit = r.error();
+            continue;
+        }
+        io_event ev[1];
+        auto got = ctx->get_events(1, ev, Timeout::ms(10000));
+        if (!got || *got != 1) return c.fail(__FILE__, __LINE__, "no completion");
+        o[i].event = true;
+        o[i].res = ev[0].res;
+        o[i].res2 = ev[0].res2;
+        o[i].obj_ok = ev[0].obj == to_u64(&cb[i]) && ev[0].data == static_cast<uint64_t>(i);
+    }
+    (void)sys::close(static_cast<int>(ro));
+    (void)sys::close(fds[0]);
+    (void)sys::close(fds[1]);
+}
+
+// The kernel and the emulated backend, side by side on the same script:
+// every submission error, res, res2, data and obj must be the same.
+void differential_backends(Case& c) {
+    const bool verbose = rt::getenv("RAWAIO_DEBUG") != nullptr;  // print every step
+    if (!kernel_aio) return c.skip("no kernel AIO here to compare the emulated backend with");
+    if (backend == Backend::emulated) return c.skip("compared in the --backend=kernel run");
+    static Outcome k[steps], e[steps];
+    run_script(Backend::kernel, k, c);
+    run_script(Backend::emulated, e, c);
+    for (int i = 0; i < steps; ++i) {
+        if (verbose) rt::out() << "    step " << i << ": kernel " << name(k[i].submit) << " res " << k[i].res << ", emulated " << name(e[i].submit) << " res " << e[i].res << "\n";
+        if (k[i].submit != e[i].submit) c.fail_errno(__FILE__, __LINE__, "submission (emulated vs kernel)", e[i].submit, k[i].submit);
+        CHECK_EQ(c, e[i].event, k[i].event);
+        CHECK_EQ(c, e[i].res, k[i].res);
+        CHECK_EQ(c, e[i].res2, k[i].res2);
+        CHECK_EQ(c, e[i].obj_ok, k[i].obj_ok);
+        if (c.failed()) {
+            rt::out() << "    (step " << i << ")\n";
+            return;
+        }
+    }
+}
+
 }  // namespace
 
 namespace rawaio::test::aio {
@@ -522,6 +613,7 @@ const Entry command_cases[] = {
     {"ring_full_eagain", "typed", ring_full_eagain},
     {"destroy_with_pending", "typed", destroy_with_pending},
     {"registers_preserved_by_getevents", "raw", registers_preserved_by_getevents},
+    {"differential_backends", "both", differential_backends},
 };
 const size_t command_case_count = sizeof command_cases / sizeof command_cases[0];
 

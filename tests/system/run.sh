@@ -76,7 +76,9 @@ boot() {
             cp "$root/build/$a/tests/test_runtime" "$stage/bin/test_runtime.$a"
             cp "$root/build/$a/tests/test_aio" "$stage/bin/test_aio.$a"
             echo "/bin/test_runtime.$a${tab}alpha${tab}b e t a" >> "$stage/tests.list"
-            echo "/bin/test_aio.$a${tab}--expect=kernel${tab}--direct=@LOOP@${only:+${tab}--only=$only}" >> "$stage/tests.list"
+            for b in kernel emulated; do
+                echo "/bin/test_aio.$a${tab}--expect=kernel${tab}--backend=$b${tab}--direct=@LOOP@${only:+${tab}--only=$only}" >> "$stage/tests.list"
+            done
         fi
         cp "$root/build/$a/programs/aiocat.stripped" "$stage/bin/aiocat.$a"
         echo "/bin/aiocat.$a${tab}-v${tab}-d${tab}8${tab}/data/README.md${tab}/data/blob${tab}>/tmp/aiocat.$a" >> "$stage/tests.list"
