@@ -47,7 +47,7 @@ struct Emulated {
     uint32_t capacity;
     uint32_t npending;
     int pipe_rd = -1, pipe_wr = -1;  // for copies where process_vm_readv is missing
-    bool vm_readv_missing = false;
+    bool vm_calls_missing = false;  // no process_vm_readv/writev (QEMU user-mode)
     bool ppoll_time64_missing = false;
     bool rw2_missing = false;  // no preadv2/pwritev2 (QEMU user-mode 7.2)
     Pending* pending;
@@ -68,41 +68,20 @@ Errno open_pipe(Emulated* e) {
     return Errno::ok;
 }
 
-// Copy n bytes of user memory through the kernel: EFAULT instead of a
-// crash when the memory is not readable.
-Errno copy_in(Emulated* e, void* dst, const void* src, size_t n) {
-    if (!e->vm_readv_missing) {
-        iovec local{dst, n}, remote{const_cast<void*>(src), n};
-        const long r = sys::syscall(arch::nr::process_vm_readv, sys::getpid(), &local, 1, &remote, 1, 0);
+// Copy n bytes through the kernel, so that memory that can not be read
+// (from_user) or written (to the user) is EFAULT instead of a crash:
+// process_vm_readv/process_vm_writev on our own process, or, where those
+// answer ENOSYS (QEMU user-mode), a write into and a read from a private
+// pipe. from_user: src is the caller's memory; otherwise dst is.
+Errno copy_through_kernel(Emulated* e, void* dst, const void* src, size_t n, bool from_user) {
+    if (!e->vm_calls_missing) {
+        iovec mine{from_user ? dst : const_cast<void*>(src), n};
+        iovec theirs{from_user ? const_cast<void*>(src) : dst, n};
+        const long nr = from_user ? arch::nr::process_vm_readv : arch::nr::process_vm_writev;
+        const long r = sys::syscall(nr, sys::getpid(), &mine, 1, &theirs, 1, 0);
         if (r == static_cast<long>(n)) return Errno::ok;
         if (r != enosys && r != -static_cast<long>(Errno::eperm)) return is_error(r) ? err(r) : Errno::efault;
-        e->vm_readv_missing = true;
-    }
-    if (Errno x = open_pipe(e); x != Errno::ok) return x;
-    auto* d = static_cast<char*>(dst);
-    const auto* s = static_cast<const char*>(src);
-    while (n) {
-        const size_t k = n > 4096 ? 4096 : n;
-        const long w = sys::write(e->pipe_wr, s, k);
-        if (is_error(w)) return err(w);
-        const long r = sys::read(e->pipe_rd, d, static_cast<size_t>(w));
-        if (r != w) return Errno::eio;
-        d += w;
-        s += w;
-        n -= static_cast<size_t>(w);
-    }
-    return Errno::ok;
-}
-
-// Copy n bytes out to user memory through the kernel: EFAULT instead of a
-// crash when it is not writable (process_vm_writev, or the private pipe).
-Errno copy_out(Emulated* e, void* dst, const void* src, size_t n) {
-    if (!e->vm_readv_missing) {
-        iovec local{const_cast<void*>(src), n}, remote{dst, n};
-        const long r = sys::syscall(arch::nr::process_vm_writev, sys::getpid(), &local, 1, &remote, 1, 0);
-        if (r == static_cast<long>(n)) return Errno::ok;
-        if (r != enosys && r != -static_cast<long>(Errno::eperm)) return is_error(r) ? err(r) : Errno::efault;
-        e->vm_readv_missing = true;
+        e->vm_calls_missing = true;
     }
     if (Errno x = open_pipe(e); x != Errno::ok) return x;
     auto* d = static_cast<char*>(dst);
@@ -113,7 +92,7 @@ Errno copy_out(Emulated* e, void* dst, const void* src, size_t n) {
         if (is_error(w)) return err(w);
         const long r = sys::read(e->pipe_rd, d, static_cast<size_t>(w));
         if (r != w) {
-            // Drain what the failed read left in the pipe.
+            // Drain what a failed read left in the pipe.
             char sink[4096];
             (void)sys::read(e->pipe_rd, sink, static_cast<size_t>(w));
             return is_error(r) ? err(r) : Errno::eio;
@@ -124,6 +103,9 @@ Errno copy_out(Emulated* e, void* dst, const void* src, size_t n) {
     }
     return Errno::ok;
 }
+
+Errno copy_in(Emulated* e, void* dst, const void* src, size_t n) { return copy_through_kernel(e, dst, src, n, true); }
+Errno copy_out(Emulated* e, void* dst, const void* src, size_t n) { return copy_through_kernel(e, dst, src, n, false); }
 
 uint32_t unreaped(const Emulated* e) {
     const uint32_t head = __atomic_load_n(&e->ring->head, __ATOMIC_ACQUIRE);

@@ -52,6 +52,27 @@ inline T* bad() {
     return static_cast<T*>(bad_ptr);
 }
 
+// Collect exactly `want` completions (or fail after 10 s).
+inline bool reap(Case& c, Context& ctx, io_event* ev, size_t want) {
+    size_t got = 0;
+    while (got < want) {
+        auto r = ctx.get_events(1, Span<io_event>(ev + got, want - got), Timeout::ms(10000));
+        if (!r) return c.fail_errno(__FILE__, __LINE__, "get_events", r.error(), Errno::ok), false;
+        if (*r == 0) return c.fail(__FILE__, __LINE__, "a completion did not arrive within 10 s"), false;
+        got += *r;
+    }
+    return true;
+}
+
+// No completion is waiting (a poll with a zero timeout finds none).
+inline bool no_more_events(Case& c, Context& ctx) {
+    io_event ev[1];
+    auto got = ctx.get_events(0, ev, Timeout::zero());
+    if (!got) return c.fail_errno(__FILE__, __LINE__, "get_events", got.error(), Errno::ok), false;
+    if (*got != 0) return c.fail(__FILE__, __LINE__, "a completion arrived that should not have"), false;
+    return true;
+}
+
 // --direct=DEVICE: where the O_DIRECT cases write (else a file in the
 // working directory).
 inline const char* direct_path = nullptr;

@@ -4,6 +4,7 @@
 
 #include <linux/aio_abi.h>
 #include <linux/fs.h>
+#include <linux/uio.h>
 
 namespace oracle {
 namespace {
@@ -19,6 +20,9 @@ const Field iocb_fields[] = {
 const Field io_event_fields[] = {
     F(struct io_event, data), F(struct io_event, obj), F(struct io_event, res), F(struct io_event, res2),
 };
+const Field iovec_fields[] = {
+    F(struct iovec, iov_base), F(struct iovec, iov_len),
+};
 #undef F
 
 }  // namespace
@@ -27,6 +31,8 @@ const Layout iocb = {"iocb", sizeof(struct iocb), alignof(struct iocb), iocb_fie
                      sizeof iocb_fields / sizeof iocb_fields[0]};
 const Layout io_event = {"io_event", sizeof(struct io_event), alignof(struct io_event), io_event_fields,
                          sizeof io_event_fields / sizeof io_event_fields[0]};
+const Layout iovec = {"iovec", sizeof(struct iovec), alignof(struct iovec), iovec_fields,
+                      sizeof iovec_fields / sizeof iovec_fields[0]};
 const size_t aio_context_t_size = sizeof(aio_context_t);
 
 #define C(name) {#name, static_cast<long long>(name)}

@@ -26,6 +26,7 @@ struct Layout {
 
 extern const Layout iocb;
 extern const Layout io_event;
+extern const Layout iovec;
 extern const size_t aio_context_t_size;
 
 struct Constant {

@@ -53,6 +53,11 @@ TEST_CASE("io_event matches <linux/aio_abi.h> field by field") {
     compare(oracle::io_event, sizeof(rawaio::io_event), alignof(rawaio::io_event), f, sizeof f / sizeof f[0]);
 }
 
+TEST_CASE("iovec matches <linux/uio.h> field by field") {
+    const Mine f[] = {M(rawaio::iovec, iov_base), M(rawaio::iovec, iov_len)};
+    compare(oracle::iovec, sizeof(rawaio::iovec), alignof(rawaio::iovec), f, sizeof f / sizeof f[0]);
+}
+
 TEST_CASE("aio_context_t has the kernel's width") {
     CHECK(sizeof(rawaio::aio_context_t) == oracle::aio_context_t_size);
     CHECK(sizeof(rawaio::aio_context_t) == sizeof(void*));
