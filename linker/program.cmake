@@ -24,7 +24,7 @@ set(RAWAIO_PROGRAM_LINK_OPTIONS
 # rawaio runtime, plus a stripped copy <name>.stripped next to it.
 function(rawaio_add_program name)
   add_executable(${name} ${ARGN})
-  target_link_libraries(${name} PRIVATE rawaio_runtime rawaio rawaio_freestanding_flags rawaio_warnings gcc)
+  target_link_libraries(${name} PRIVATE rawaio_runtime rawaio rawaio_freestanding_flags rawaio_nopie_flags rawaio_warnings gcc)
   target_link_options(${name} PRIVATE ${RAWAIO_PROGRAM_LINK_OPTIONS})
   set_target_properties(${name} PROPERTIES LINKER_LANGUAGE CXX LINK_DEPENDS ${RAWAIO_LINKER_SCRIPT})
   add_custom_command(TARGET ${name} POST_BUILD

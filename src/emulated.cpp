@@ -424,6 +424,14 @@ Result<Cancelled> emu_cancel(Emulated* e, iocb& request) {
     return Error{Errno::einval};  // not in flight, or not cancellable
 }
 
+Errno emu_check_ctxp(Emulated* e, unsigned long* ctxp) {
+    unsigned long old = 1;
+    if (Errno x = copy_in(e, &old, ctxp, sizeof old); x != Errno::ok) return x;
+    if (old != 0) return Errno::einval;
+    const unsigned long id = static_cast<unsigned long>(reinterpret_cast<uintptr_t>(e->ring));
+    return copy_out(e, ctxp, &id, sizeof id);
+}
+
 void emu_destroy(Emulated* e) {
     if (e->pipe_rd >= 0) {
         (void)sys::close(e->pipe_rd);

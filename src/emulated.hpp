@@ -15,5 +15,8 @@ Result<size_t> emu_get_events(Emulated* e, size_t min_nr, Span<io_event> out, co
                               const SigSet* mask);
 Result<Cancelled> emu_cancel(Emulated* e, iocb& request);
 void emu_destroy(Emulated* e);
+// For io_setup: *ctxp must be readable and 0 (else EFAULT or EINVAL) and
+// writable (EFAULT); on success it receives the ring's address.
+Errno emu_check_ctxp(Emulated* e, unsigned long* ctxp);
 
 }  // namespace rawaio::detail

@@ -3,8 +3,7 @@
 #
 # -ffreestanding: no hosted library assumed. No exceptions, no RTTI, no
 # unwind tables, no thread-safe statics (no __cxa_guard_* to provide), no
-# stack protector (its canary lives in libc's TLS). -fno-pie: the programs
-# are static, non-PIE. Sections per function so that --gc-sections keeps
+# stack protector (its canary lives in libc's TLS). Sections per function so that --gc-sections keeps
 # only what a program uses. No CET landing pads: nothing here enables IBT.
 set(RAWAIO_FREESTANDING_OPTIONS
   -ffreestanding
@@ -14,7 +13,6 @@ set(RAWAIO_FREESTANDING_OPTIONS
   -fno-unwind-tables
   -fno-threadsafe-statics
   -fno-stack-protector
-  -fno-pie
   -ffunction-sections
   -fdata-sections
   -fcf-protection=none)
@@ -26,5 +24,10 @@ set(RAWAIO_WARNING_OPTIONS -Wall -Wextra -Wshadow -Wconversion -Wno-sign-convers
 add_library(rawaio_freestanding_flags INTERFACE)
 target_compile_options(rawaio_freestanding_flags INTERFACE
   "$<$<COMPILE_LANGUAGE:C,CXX>:${RAWAIO_FREESTANDING_OPTIONS}>")
+# The static no-libc programs are not position-independent (smaller code,
+# no GOT); the libaio-compatible libraries are built -fPIC instead.
+add_library(rawaio_nopie_flags INTERFACE)
+target_compile_options(rawaio_nopie_flags INTERFACE "$<$<COMPILE_LANGUAGE:C,CXX>:-fno-pie>")
+
 add_library(rawaio_warnings INTERFACE)
 target_compile_options(rawaio_warnings INTERFACE "$<$<COMPILE_LANGUAGE:C,CXX>:${RAWAIO_WARNING_OPTIONS}>")
