@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Built with -D_TIME_BITS=64 (a 64-bit time_t on i386), against rawaio's
+ * libaio.h: a 50 ms timeout must wait about 50 ms. libaio passes this
+ * 16-byte timespec to the 32-bit-time system call, which reads tv_sec's
+ * two halves as {0, 0}: it returns at once. Exit 0 when the wait was right.
+ */
+#define _GNU_SOURCE
+#include <libaio.h>
+#include <stdio.h>
+#include <time.h>
+
+static long long now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+int main(void) {
+    io_context_t ctx = 0;
+    struct io_event ev[1];
+    struct timespec wait = {0, 50000000};
+    long long t0, waited;
+    int r, s;
+    sigset_t none;
+    printf("sizeof(time_t) = %u, sizeof(struct timespec) = %u\n", (unsigned)sizeof(time_t),
+           (unsigned)sizeof(struct timespec));
+    if ((r = io_setup(4, &ctx)) != 0) {
+        printf("io_setup: %d\n", r);
+        return 1;
+    }
+    t0 = now_ns();
+    r = io_getevents(ctx, 1, 1, ev, &wait);
+    waited = (now_ns() - t0) / 1000000;
+    printf("io_getevents with a 50 ms timeout: %d after %lld ms\n", r, waited);
+    sigemptyset(&none);
+    t0 = now_ns();
+    s = io_pgetevents(ctx, 1, 1, ev, &wait, &none);
+    printf("io_pgetevents with a 50 ms timeout: %d after %lld ms\n", s, (now_ns() - t0) / 1000000);
+    io_destroy(ctx);
+    if (r != 0 || s != 0 || waited < 40 || waited > 2000 || (now_ns() - t0) / 1000000 < 40) {
+        printf("FAIL\n");
+        return 1;
+    }
+    printf("1 passed, 0 failed\n");
+    return 0;
+}
