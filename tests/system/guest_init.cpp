@@ -10,8 +10,9 @@
 // block device that takes O_DIRECT and completes requests asynchronously
 // (the loop driver works from a kernel thread), so requests are really in
 // flight. Each line of /tests.list is a program and its arguments,
-// separated by tabs; "@LOOP@" stands for the loop device's path, and a
-// last argument ">FILE" sends the program's standard output to FILE. The
+// separated by tabs; "@LOOP@" stands for the loop device's path, and
+// trailing arguments ">FILE" and "<FILE" send the program's standard
+// output to FILE and take its standard input from FILE. The
 // line "@cmp<TAB>A<TAB>B" compares two files byte for byte.
 #include <rawaio/runtime.hpp>
 #include <rawaio/sys.hpp>
@@ -106,15 +107,19 @@ int compare(const char* a, const char* b) {
 }
 
 // Run one program; return its exit status (128 + signal when killed).
-int run(char** argv, const char* stdout_path) {
+int run(char** argv, const char* stdout_path, const char* stdin_path) {
     static const char* const envp[] = {"RAWAIO_TEST_ENV=42", "PATH=/bin", nullptr};
     (void)out().flush();
     const long pid = sys::fork();
     if (is_error(pid)) return report("fork", pid), 1;
     if (pid == 0) {
         if (stdout_path) {
-            const long fd = sys::open(stdout_path, sys::o_wronly | sys::o_creat | sys::o_trunc, 0644);
+            const long fd = sys::open(stdout_path, sys::o_rdwr | sys::o_creat | sys::o_trunc, 0644);
             if (is_error(fd) || is_error(sys::dup3(static_cast<int>(fd), 1, 0))) sys::exit_group(126);
+        }
+        if (stdin_path) {
+            const long fd = sys::open(stdin_path, sys::o_rdonly);
+            if (is_error(fd) || is_error(sys::dup3(static_cast<int>(fd), 0, 0))) sys::exit_group(126);
         }
         const long e = sys::execve(argv[0], argv, envp);
         report("execve", e);
@@ -187,13 +192,19 @@ int main() {
                 argv[i] = loop_path[0] ? direct : const_cast<char*>("--direct=/dev/missing-loop");
             }
         const char* redirect = nullptr;
-        if (argc > 1 && argv[argc - 1][0] == '>') redirect = argv[--argc] + 1, argv[argc] = nullptr;
+        const char* input = nullptr;
+        while (argc > 1 && (argv[argc - 1][0] == '>' || argv[argc - 1][0] == '<')) {
+            --argc;
+            if (argv[argc][0] == '>') redirect = argv[argc] + 1;
+            else input = argv[argc] + 1;
+            argv[argc] = nullptr;
+        }
         if (argc == 3 && rt::streq(argv[0], "@cmp")) {
             ++programs;
             if (compare(argv[1], argv[2]) != 0) ++failed;
         } else if (argc > 0) {
             out() << "rawaio-guest: run " << argv[0] << '\n';
-            const int st = run(argv, redirect);
+            const int st = run(argv, redirect, input);
             out() << "rawaio-guest: " << argv[0] << ": exit " << st << '\n';
             ++programs;
             if (st != 0 && st != 77) ++failed;

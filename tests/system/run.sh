@@ -76,6 +76,10 @@ boot() {
             cp "$root/build/$a/tests/test_runtime" "$stage/bin/test_runtime.$a"
             cp "$root/build/$a/tests/test_aio" "$stage/bin/test_aio.$a"
             echo "/bin/test_runtime.$a${tab}alpha${tab}b e t a" >> "$stage/tests.list"
+            # The libaio-compatible API, without libc, on a real kernel.
+            cp "$root/build/$a/tests/libaio_nolibc" "$stage/bin/libaio_nolibc.$a"
+            echo "/bin/libaio_nolibc.$a${tab}>/tmp/nolibc.$a${tab}</data/blob" >> "$stage/tests.list"
+            echo "@cmp${tab}/tmp/nolibc.$a${tab}/data/blob" >> "$stage/tests.list"
             for b in kernel emulated; do
                 echo "/bin/test_aio.$a${tab}--expect=kernel${tab}--backend=$b${tab}--direct=@LOOP@${only:+${tab}--only=$only}" >> "$stage/tests.list"
             done
