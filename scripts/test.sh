@@ -3,8 +3,10 @@
 # The README's test command: install what is missing, build both
 # architectures, and run every test layer: hosted unit tests, freestanding
 # programs natively and under QEMU user-mode, W^X checks (CTest, per
-# architecture), then the freestanding suite inside real i386 and x86-64
-# kernels booted under QEMU system mode. Exits non-zero on any failure.
+# architecture), consumer projects built against an installed copy (CMake
+# package, pkg-config, compiler wrappers), then the freestanding suite
+# inside real i386 and x86-64 kernels booted under QEMU system mode. Exits
+# non-zero on any failure.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
@@ -14,6 +16,8 @@ for arch in x86_64 i386; do
     echo "=== rawaio tests: $arch ==="
     ctest --preset "$arch" || status=1
 done
+echo "=== rawaio tests: consumers of an installed rawaio ==="
+sh tests/consumer/run.sh || status=1
 echo "=== rawaio tests: real kernels under QEMU system mode ==="
 sh tests/system/run.sh || status=1
 exit $status

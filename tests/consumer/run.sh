@@ -1,0 +1,88 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Consumer tests: install both architectures' builds into a temporary
+# prefix, then build programs against that installation the ways a user
+# would (find_package, pkg-config, the compiler wrappers) for x86-64 and
+# i386, and run them. A program this kernel can not execute natively
+# (i386 with IA-32 emulation off) runs under QEMU user-mode instead, on the
+# emulated backend, and the report says so.
+#   tests/consumer/run.sh    (needs build/x86_64 and build/i386)
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+prefix=$work/prefix
+passed=0 failed=0
+ok() { echo "ok: $*"; passed=$((passed + 1)); }
+bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
+
+for arch in x86_64 i386; do
+    cmake --install "$root/build/$arch" --prefix "$prefix" > "$work/install.log" 2>&1 ||
+        { cat "$work/install.log"; bad "cmake --install build/$arch"; }
+done
+data=$root/README.md
+head -c 4096 "$data" > "$work/want4k"
+head -c 300007 /dev/urandom > "$work/blob"
+
+# run ARCH OUT PROGRAM ARGS...: natively, or under qemu-ARCH when this
+# kernel can not execute it. Sets $how.
+run() {
+    arch=$1 out=$2
+    shift 2
+    how=natively
+    "$@" > "$out" 2> "$work/err"
+    rc=$?
+    if [ $rc -eq 126 ]; then
+        how="under qemu-$arch (no native $arch here)"
+        qemu-"$arch" "$@" > "$out" 2> "$work/err"
+        rc=$?
+    fi
+    return $rc
+}
+check() {  # check WHAT OUT WANT
+    if [ "$rc" -eq 0 ] && cmp -s "$2" "$3"; then ok "$1, $how"; else bad "$1, $how (exit $rc): $(cat "$work/err")"; fi
+}
+
+for arch in x86_64 i386; do
+    m=-m64
+    [ "$arch" = i386 ] && m=-m32
+    b=$work/cmake-$arch
+    if cmake -S "$root/tests/consumer/cmake" -B "$b" -DCMAKE_PREFIX_PATH="$prefix" \
+            -DCMAKE_C_FLAGS="$m" -DCMAKE_CXX_FLAGS="$m" > "$work/cfg.log" 2>&1 &&
+       cmake --build "$b" > "$work/build.log" 2>&1; then
+        ok "$arch: find_package(rawaio) project configured and built ($(grep -o 'rawaio for [a-z0-9_]*' "$work/cfg.log"))"
+        run "$arch" "$work/out" "$b/hello_aio" "$data"; check "$arch: rawaio::runtime no-libc program" "$work/out" "$work/want4k"
+        run "$arch" "$work/out" "$b/hosted" "$data"; check "$arch: rawaio::aio in a hosted program" "$work/out" "$work/want4k"
+        run "$arch" "$work/out" "$b/libaio_user" "$data"; check "$arch: rawaio::libaio_shared (libaio.so.1)" "$work/out" "$work/want4k"
+    else
+        cat "$work/cfg.log" "$work/build.log"; bad "$arch: find_package(rawaio) project"
+    fi
+
+    mk=$work/make-$arch
+    mkdir -p "$mk"
+    if (cd "$mk" && PATH="$prefix/bin:$PATH" PKG_CONFIG_PATH="$prefix/lib/pkgconfig" \
+            make -s -f "$root/tests/consumer/make/Makefile" ROOT="$root" ARCH="$arch") > "$work/make.log" 2>&1; then
+        ok "$arch: Makefile project built with pkg-config and with rawaio-cc / rawaio-c++"
+        for p in hello_pc hello_wrapped; do
+            run "$arch" "$work/out" "$mk/$p" "$data"; check "$arch: $p" "$work/out" "$work/want4k"
+        done
+        for p in copy_pc copy_wrapped; do
+            : > "$work/copy"
+            how=natively
+            "$mk/$p" < "$work/blob" 1<> "$work/copy" 2> "$work/err"
+            rc=$?
+            if [ $rc -eq 126 ]; then
+                how="under qemu-$arch (no native $arch here)"
+                qemu-"$arch" "$mk/$p" < "$work/blob" 1<> "$work/copy" 2> "$work/err"
+                rc=$?
+            fi
+            check "$arch: $p (C, libaio.h, no libc)" "$work/copy" "$work/blob"
+        done
+        sh "$root/tests/check-segments.sh" "$mk/hello_pc" "$mk/hello_wrapped" "$mk/copy_pc" "$mk/copy_wrapped" \
+            > "$work/seg.log" 2>&1 && ok "$arch: consumer programs keep W^X" || { cat "$work/seg.log"; bad "$arch: W^X"; }
+    else
+        cat "$work/make.log"; bad "$arch: Makefile project"
+    fi
+done
+echo "consumers: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
