@@ -6,7 +6,7 @@
 # libaio-compatibility tests the system libaio (64- and 32-bit) and fio.
 # Runs apt-get as root (through sudo when not root). Idempotent.
 set -eu
-packages="cmake make g++ g++-multilib nasm qemu-user qemu-system-x86 cpio doctest-dev binutils libaio-dev fio libaio1:i386 pkgconf"
+packages="cmake make g++ g++-multilib nasm qemu-user qemu-system-x86 cpio doctest-dev binutils libaio-dev fio libaio1:i386 pkgconf clang libclang-rt-14-dev"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -16,6 +16,8 @@ for arch in x86_64 i386; do
     echo "=== rawaio tests: $arch ==="
     ctest --preset "$arch" || status=1
 done
+echo "=== rawaio tests: fuzzing (bounded) ==="
+sh tests/fuzz/run.sh "${RAWAIO_FUZZ_SECONDS:-20}" || status=1
 echo "=== rawaio tests: consumers of an installed rawaio ==="
 sh tests/consumer/run.sh || status=1
 echo "=== rawaio tests: real kernels under QEMU system mode ==="

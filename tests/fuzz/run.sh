@@ -1,0 +1,34 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Build the libFuzzer harnesses (clang, hosted, ASan + UBSan, x86-64) and
+# run each for a bounded time from its kept corpus (tests/fuzz/corpus/*),
+# on a copy so that the tree is not changed.
+#   tests/fuzz/run.sh [SECONDS_EACH]    (default 20)
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+secs=${1:-20}
+command -v clang++ > /dev/null || { echo "[SKIPPED] clang++ is not installed"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+flags="-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I$root/include -I$root/arch/x86_64/include"
+nasm -f elf64 "$root/arch/x86_64/syscall.asm" -o "$work/syscall.o" || exit 1
+srcs="$root/src/context.cpp $root/src/emulated.cpp $root/src/errno.cpp $root/src/ring.cpp"
+passed=0 failed=0
+for h in ring submit; do
+    if ! clang++ $flags "$root/tests/fuzz/fuzz_$h.cpp" $srcs "$work/syscall.o" -o "$work/fuzz_$h" 2> "$work/cc.log"; then
+        cat "$work/cc.log"; echo "FAIL: fuzz_$h does not build"; failed=$((failed + 1)); continue
+    fi
+    mkdir -p "$work/corpus_$h"
+    cp "$root/tests/fuzz/corpus/$h"/* "$work/corpus_$h/"
+    if "$work/fuzz_$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 \
+            "$work/corpus_$h" > "$work/$h.log" 2>&1; then
+        runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/$h.log" | grep -o '[0-9]*$')
+        cov=$(grep -o 'cov: [0-9]*' "$work/$h.log" | tail -1)
+        echo "ok: fuzz_$h: $runs executions in ${secs}s, $cov, corpus $(ls "$work/corpus_$h" | wc -l) inputs"
+        passed=$((passed + 1))
+    else
+        tail -40 "$work/$h.log"; echo "FAIL: fuzz_$h found a crash (input above)"; failed=$((failed + 1))
+    fi
+done
+echo "fuzz: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
