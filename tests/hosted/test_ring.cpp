@@ -17,9 +17,9 @@ namespace {
 // A ring of `nr` events in its own exactly-sized heap block, so that ASan
 // catches any access past its end.
 struct TestRing {
-    explicit TestRing(uint32_t nr)
-        : mem(sizeof(aio_ring) + nr * sizeof(io_event)), ring(reinterpret_cast<aio_ring*>(mem.data())), nr(nr) {
-        *ring = aio_ring{0, nr, 0, 0, AIO_RING_MAGIC, AIO_RING_COMPAT_FEATURES, AIO_RING_INCOMPAT_FEATURES,
+    explicit TestRing(uint32_t size)
+        : mem(sizeof(aio_ring) + size * sizeof(io_event)), ring(reinterpret_cast<aio_ring*>(mem.data())), nr(size) {
+        *ring = aio_ring{0, size, 0, 0, AIO_RING_MAGIC, AIO_RING_COMPAT_FEATURES, AIO_RING_INCOMPAT_FEATURES,
                          sizeof(aio_ring)};
     }
     void post(uint64_t data) {
