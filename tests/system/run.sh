@@ -80,7 +80,9 @@ boot() {
             cp "$root/build/$a/tests/libaio_nolibc" "$stage/bin/libaio_nolibc.$a"
             echo "/bin/libaio_nolibc.$a${tab}>/tmp/nolibc.$a${tab}</data/blob" >> "$stage/tests.list"
             echo "@cmp${tab}/tmp/nolibc.$a${tab}/data/blob" >> "$stage/tests.list"
+            cp "$root/build/$a/tests/stress" "$stage/bin/stress.$a"
             for b in kernel emulated; do
+                echo "/bin/stress.$a${tab}--backend=$b${tab}--seconds=2${tab}--direct=@LOOP@" >> "$stage/tests.list"
                 echo "/bin/test_aio.$a${tab}--expect=kernel${tab}--backend=$b${tab}--direct=@LOOP@${only:+${tab}--only=$only}" >> "$stage/tests.list"
             done
         fi
