@@ -198,6 +198,12 @@ inline constexpr int map_anonymous = 0x20;
 inline long mmap(void* addr, size_t len, int prot, int flags, int fd, uint64_t off) {
     return syscall(arch::mmap_nr, addr, len, prot, flags, fd, arch::mmap_offset_arg(off));
 }
+inline constexpr int mremap_maymove = 1;
+inline constexpr int mremap_fixed = 2;
+// void *mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_address);
+inline long mremap(void* old_addr, size_t old_len, size_t new_len, int flags, void* new_addr) {
+    return syscall(arch::nr::mremap, old_addr, old_len, new_len, flags, new_addr);
+}
 // int munmap(unsigned long addr, size_t len);
 inline long munmap(void* addr, size_t len) { return syscall(arch::nr::munmap, addr, len); }
 

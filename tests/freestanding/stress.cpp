@@ -91,7 +91,7 @@ void fill_iov(Slot& s, bool vectored) {
     size_t at = 0;
     unsigned parts = 0;
     while (at < len && parts + 1 < max_run) {
-        size_t piece = direct ? bs * (1 + below(s.count)) : 1 + below(len - at);
+        size_t piece = static_cast<size_t>(direct ? bs * (1 + below(s.count)) : 1 + below(len - at));
         if (piece > len - at) piece = len - at;
         s.iov[parts++] = {s.buf + at, piece};
         at += piece;
@@ -263,7 +263,7 @@ bool run_phase(const char* name, Backend backend, int64_t seconds) {
         if (in_flight[c]) {
             // A pending POLL will not complete by itself: do not wait for it.
             const unsigned reapable = in_flight[c] - (pending_poll[c] ? 1 : 0);
-            const size_t min = stopping ? reapable : below(reapable + 1);
+            const size_t min = stopping ? reapable : static_cast<size_t>(below(reapable + 1));
             const size_t room = in_flight[c] < 64 ? in_flight[c] : 64;
             auto got = ctxs[c].get_events(min < room ? min : room, Span<io_event>(ev, room), Timeout::ms(10000));
             ++st.waits;

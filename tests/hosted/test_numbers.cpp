@@ -68,6 +68,7 @@ TEST_CASE("runtime syscall numbers match <asm/unistd.h>") {
     SAME(preadv2);
     SAME(pwritev2);
     SAME(statx);
+    SAME(mremap);
     // 32-bit ABIs have mmap2 (offset in pages) and ftruncate64 (two words).
 #ifdef __NR_mmap2
     CHECK(mmap_nr == __NR_mmap2);

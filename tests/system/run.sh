@@ -81,8 +81,10 @@ boot() {
             echo "/bin/libaio_nolibc.$a${tab}>/tmp/nolibc.$a${tab}</data/blob" >> "$stage/tests.list"
             echo "@cmp${tab}/tmp/nolibc.$a${tab}/data/blob" >> "$stage/tests.list"
             cp "$root/build/$a/tests/stress" "$stage/bin/stress.$a"
+            cp "$root/build/$a/tests/test_hostile" "$stage/bin/test_hostile.$a"
+            echo "/bin/test_hostile.$a${tab}--backend=kernel${tab}--allow-sysctl${tab}--direct=@LOOP@" >> "$stage/tests.list"
             for b in kernel emulated; do
-                echo "/bin/stress.$a${tab}--backend=$b${tab}--seconds=2${tab}--direct=@LOOP@" >> "$stage/tests.list"
+                echo "/bin/stress.$a${tab}--backend=$b${tab}--seconds=1${tab}--direct=@LOOP@" >> "$stage/tests.list"
                 echo "/bin/test_aio.$a${tab}--expect=kernel${tab}--backend=$b${tab}--direct=@LOOP@${only:+${tab}--only=$only}" >> "$stage/tests.list"
             done
         fi
@@ -102,7 +104,7 @@ boot() {
     qrc=$?
     secs=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
     if [ "$mode" = test ]; then
-        tr -d '\r' < "$log" | sed -n '/^rawaio-guest\|^aiocat\|\[OK\]\|\[FAIL\]\|\[SKIPPED\]\|passed,\|^    at \|^# \|Kernel panic/p'
+        tr -d '\r' < "$log" | sed -n '/^rawaio-guest\|^    (\|^stress\|^aiocat\|\[OK\]\|\[FAIL\]\|\[SKIPPED\]\|passed,\|^    at \|^# \|Kernel panic/p'
     else
         tr -d '\r' < "$log" | sed -n 's/^rawaio-guest: \(kernel\|cmp\)/   \1/p; s/^aiocat/   aiocat/p; /Kernel panic/p'
     fi

@@ -43,6 +43,7 @@ inline constexpr long uname = 122;
 inline constexpr long readv = 145;
 inline constexpr long writev = 146;
 inline constexpr long fdatasync = 148;
+inline constexpr long mremap = 163;
 inline constexpr long rt_sigreturn = 173;
 inline constexpr long rt_sigaction = 174;
 inline constexpr long rt_sigprocmask = 175;

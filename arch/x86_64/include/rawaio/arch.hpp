@@ -37,6 +37,7 @@ inline constexpr long pread64 = 17;
 inline constexpr long pwrite64 = 18;
 inline constexpr long readv = 19;
 inline constexpr long writev = 20;
+inline constexpr long mremap = 25;
 inline constexpr long setitimer = 38;
 inline constexpr long getpid = 39;
 inline constexpr long fork = 57;
