@@ -27,6 +27,7 @@ function(rawaio_add_program name)
   target_link_libraries(${name} PRIVATE rawaio_runtime rawaio rawaio_freestanding_flags rawaio_nopie_flags rawaio_warnings gcc)
   target_link_options(${name} PRIVATE ${RAWAIO_PROGRAM_LINK_OPTIONS})
   set_target_properties(${name} PROPERTIES LINKER_LANGUAGE CXX LINK_DEPENDS ${RAWAIO_LINKER_SCRIPT})
+  set_property(GLOBAL APPEND PROPERTY RAWAIO_PROGRAMS ${name})
   add_custom_command(TARGET ${name} POST_BUILD
     COMMAND ${CMAKE_STRIP} --strip-all -R .comment -o $<TARGET_FILE:${name}>.stripped $<TARGET_FILE:${name}>
     VERBATIM)

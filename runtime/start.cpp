@@ -28,8 +28,25 @@ const Process& process() { return proc; }
 
 }  // namespace rawaio::rt
 
+// The stack protector's guard for code built with
+// -fstack-protector* -mstack-protector-guard=global (there is no TLS to
+// hold it). Seeded from the kernel's AT_RANDOM bytes before any protected
+// function runs; its lowest byte is zero, so that a string overflow can
+// not reproduce it.
+extern "C" {
+uintptr_t __stack_chk_guard = 0;
+
+[[noreturn]] void __stack_chk_fail() {
+    static const char msg[] = "*** stack smashing detected ***: terminated\n";
+    (void)rawaio::sys::write(2, msg, sizeof msg - 1);
+    (void)rawaio::sys::tgkill(rawaio::sys::getpid(), rawaio::sys::gettid(), 6 /* SIGABRT */);
+    rawaio::sys::exit_group(127);
+}
+}
+
 // The initial stack (psABI): argc, argv[argc], NULL, envp[], NULL, auxv.
-extern "C" [[noreturn]] __attribute__((used)) void rawaio_start_c(long* sp) {
+// Not protected itself: it sets the guard.
+extern "C" [[noreturn]] __attribute__((used, no_stack_protector)) void rawaio_start_c(long* sp) {
     using rawaio::rt::proc;
     proc.argc = static_cast<int>(sp[0]);
     proc.argv = reinterpret_cast<char**>(sp + 1);
@@ -38,6 +55,12 @@ extern "C" [[noreturn]] __attribute__((used)) void rawaio_start_c(long* sp) {
     while (*e) ++e;
     proc.auxv = reinterpret_cast<const unsigned long*>(e + 1);
     environ = proc.envp;
+    for (const unsigned long* a = proc.auxv; a[0] != 0; a += 2)
+        if (a[0] == 25 /* AT_RANDOM */) {
+            uintptr_t g = 0;
+            __builtin_memcpy(&g, reinterpret_cast<const void*>(a[1]), sizeof g);
+            __stack_chk_guard = g & ~uintptr_t{0xff};
+        }
 
     for (init_fn* f = __preinit_array_start; f < __preinit_array_end; ++f) (*f)(proc.argc, proc.argv, proc.envp);
     for (init_fn* f = __init_array_start; f < __init_array_end; ++f) (*f)(proc.argc, proc.argv, proc.envp);

@@ -31,3 +31,15 @@ target_compile_options(rawaio_nopie_flags INTERFACE "$<$<COMPILE_LANGUAGE:C,CXX>
 
 add_library(rawaio_warnings INTERFACE)
 target_compile_options(rawaio_warnings INTERFACE "$<$<COMPILE_LANGUAGE:C,CXX>:${RAWAIO_WARNING_OPTIONS}>")
+
+# The sanitizer test configuration (presets x86_64-sanitize, i386-sanitize):
+# every freestanding target with UBSan in trap mode (GCC 12 spells it
+# -fsanitize-undefined-trap-on-error; no runtime library
+# needed: a failed check is an illegal instruction), so that the
+# freestanding tests run under it. The hosted unit tests always run under
+# ASan and UBSan (tests/CMakeLists.txt, unit_san).
+option(RAWAIO_UBSAN_TRAP "build freestanding code with -fsanitize=undefined in trap mode" OFF)
+if(RAWAIO_UBSAN_TRAP)
+  target_compile_options(rawaio_freestanding_flags INTERFACE
+    "$<$<COMPILE_LANGUAGE:C,CXX>:-fsanitize=undefined;-fsanitize-undefined-trap-on-error;-fno-sanitize=vptr>")
+endif()
