@@ -241,13 +241,16 @@ void destroy_with_direct_in_flight(Case& c) {
     if (!direct_dev) return c.skip("needs a block device for O_DIRECT (--direct=DEV; the QEMU guests give one)");
     const long fd = sys::open(direct_dev, sys::o_rdwr | sys::o_direct | sys::o_cloexec);
     REQUIRE(c, !is_error(fd));
+    // 64 reads of 128 KiB: 8 MiB, enough that the loop device's worker is
+    // still busy when io_submit returns.
     constexpr unsigned n = 64;
-    rt::Arena arena(n * 4096);
+    constexpr size_t size = 128 * 1024;
+    rt::Arena arena(n * size);
     REQUIRE(c, arena.ok());
     static iocb cbs[n];
     static iocb* list[n];
     for (unsigned i = 0; i < n; ++i) {
-        cbs[i] = make_pread(static_cast<int>(fd), arena.take(4096), 4096, int64_t{i} * 4096, i);
+        cbs[i] = make_pread(static_cast<int>(fd), arena.take(size), size, int64_t{i} * int64_t{size}, i);
         list[i] = &cbs[i];
     }
     aio_context_t id = 0;
@@ -259,6 +262,16 @@ void destroy_with_direct_in_flight(Case& c) {
     const int64_t t0 = rt::monotonic_ns();
     CHECK_EQ(c, sys::io_destroy(id), 0);
     CHECK(c, rt::monotonic_ns() - t0 < 10000 * 1000000LL);
+    // io_destroy waited for them: nothing writes the buffers afterwards.
+    auto* first = static_cast<unsigned char*>(reinterpret_cast<void*>(static_cast<uintptr_t>(cbs[0].aio_buf)));
+    static unsigned char before[n * size / 16];
+    for (size_t i = 0; i < sizeof before; ++i) before[i] = first[i * 16];
+    const int64_t t1 = rt::monotonic_ns();
+    while (rt::monotonic_ns() - t1 < 50 * 1000000LL) {
+    }
+    size_t changed = 0;
+    for (size_t i = 0; i < sizeof before; ++i) changed += before[i] != first[i * 16];
+    CHECK_EQ(c, changed, 0);
     rt::out() << "    (" << (n - done_at_submit) << " of " << n << " requests still in flight at io_destroy)\n";
     (void)sys::close(static_cast<int>(fd));
 }

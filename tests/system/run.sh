@@ -97,7 +97,7 @@ boot() {
     log=$(mktemp)
     say "$name: booting $(basename "$kernel") under $qemu (TCG), programs: $*"
     start=$(date +%s.%N)
-    timeout "$limit" "$qemu" -nodefaults -no-user-config -accel tcg -m 512 -smp 1 \
+    timeout "$limit" "$qemu" -nodefaults -no-user-config -accel tcg -m 512 -smp 2 \
         -serial stdio -display none -no-reboot \
         -kernel "$kernel" -initrd "$stage.cpio" \
         -append "console=ttyS0 panic=-1 quiet cryptomgr.notests $extra" < /dev/null > "$log" 2>&1
