@@ -54,7 +54,18 @@ Result<Context> Context::create(unsigned nr_events, Backend backend) {
     if (backend != Backend::emulated) {
         aio_context_t id = 0;
         const long r = sys::io_setup(nr_events, &id);
-        if (!is_error(r)) return Context(id, nr_events, Backend::kernel, nullptr);
+        if (!is_error(r)) {
+            Context c(id, nr_events, Backend::kernel, nullptr);
+            c.syscalls_ = 1;
+            // Read completions from the ring only if it is the layout rawaio
+            // knows; remember its size so that a header changed later can
+            // not send the reader outside it.
+            const auto* ring = reinterpret_cast<const aio_ring*>(id);
+            if (ring->magic == AIO_RING_MAGIC && ring->incompat_features == AIO_RING_INCOMPAT_FEATURES &&
+                ring->header_length == sizeof(aio_ring))
+                c.ring_nr_ = ring->nr;
+            return c;
+        }
         if (backend == Backend::kernel || errno_of(r) != Errno::enosys) return Error{errno_of(r)};
     }
     aio_context_t id = 0;
@@ -70,8 +81,11 @@ Context& Context::operator=(Context&& o) noexcept {
         nr_ = o.nr_;
         backend_ = o.backend_;
         emu_ = o.emu_;
+        ring_nr_ = o.ring_nr_;
+        syscalls_ = o.syscalls_;
         o.id_ = 0;
         o.emu_ = nullptr;
+        o.ring_nr_ = 0;
     }
     return *this;
 }
@@ -81,6 +95,7 @@ Result<Submitted> Context::submit(Span<iocb* const> requests) {
     if (emu_) return detail::emu_submit(emu_, requests);
     const size_t n = requests.size() > static_cast<size_t>(long_max) ? static_cast<size_t>(long_max) : requests.size();
     if (n == 0) return Submitted{0, 0};
+    ++syscalls_;
     const long r = sys::io_submit(id_, static_cast<long>(n), const_cast<iocb**>(requests.data()));
     if (is_error(r)) return Error{errno_of(r)};
     return Submitted{static_cast<size_t>(r), requests.size() - static_cast<size_t>(r)};
@@ -97,15 +112,34 @@ void force_time32_calls(bool on) { time64_missing = on && !arch::getevents_time6
 
 Result<size_t> Context::get_events(size_t min_nr, Span<io_event> out, const Timeout* timeout, const SigSet* mask) {
     if (min_nr > out.size()) return Error{Errno::einval};  // the kernel's answer too
-    const long nr = static_cast<long>(out.size() > static_cast<size_t>(long_max) ? static_cast<size_t>(long_max)
-                                                                                 : out.size());
-    const long min = static_cast<long>(min_nr);
     // The kernel does not check tv_nsec (a negative one was seen to wait
     // forever): rawaio does.
     if (timeout && (timeout->sec < 0 || timeout->nsec < 0 || timeout->nsec >= nsec_per_sec))
         return Error{Errno::einval};
     if (id_ == 0) return Error{Errno::einval};
     if (emu_) return detail::emu_get_events(emu_, min_nr, out, timeout, mask);
+    // Completions already in the ring need no system call.
+    size_t got = 0;
+    if (ring_nr_) {
+        const long n = reap_ring(reinterpret_cast<aio_ring*>(id_), ring_nr_, out);
+        if (n > 0) got = static_cast<size_t>(n);
+        else if (n < 0) ring_nr_ = 0;  // not a ring to read any more: the kernel only
+    }
+    if (got >= min_nr) return got;
+    auto rest = kernel_get_events(min_nr - got, out.subspan(got), timeout, mask);
+    if (!rest) {
+        if (got) return got;
+        return Error{rest.error()};
+    }
+    return got + *rest;
+}
+
+Result<size_t> Context::kernel_get_events(size_t min_nr, Span<io_event> out, const Timeout* timeout,
+                                          const SigSet* mask) {
+    const long nr = static_cast<long>(out.size() > static_cast<size_t>(long_max) ? static_cast<size_t>(long_max)
+                                                                                 : out.size());
+    const long min = static_cast<long>(min_nr);
+    ++syscalls_;
     long r;
     if (!mask && (!timeout || arch::getevents_time64)) {
         // io_getevents: its timespec is 64-bit here, or there is none.
@@ -136,6 +170,7 @@ Result<size_t> Context::get_events(size_t min_nr, Span<io_event> out, const Time
 Result<Cancelled> Context::cancel(iocb& request) {
     if (id_ == 0) return Error{Errno::einval};
     if (emu_) return detail::emu_cancel(emu_, request);
+    ++syscalls_;
     Cancelled c;
     const long r = sys::io_cancel(id_, &request, &c.event);
     if (r == -static_cast<long>(Errno::einprogress)) return c;

@@ -169,9 +169,11 @@ public:
     static Result<Context> create(unsigned nr_events, Backend backend = Backend::automatic);
 
     Context() = default;
-    Context(Context&& o) noexcept : id_(o.id_), nr_(o.nr_), backend_(o.backend_), emu_(o.emu_) {
+    Context(Context&& o) noexcept
+        : id_(o.id_), nr_(o.nr_), backend_(o.backend_), emu_(o.emu_), ring_nr_(o.ring_nr_), syscalls_(o.syscalls_) {
         o.id_ = 0;
         o.emu_ = nullptr;
+        o.ring_nr_ = 0;
     }
     Context& operator=(Context&& o) noexcept;
     Context(const Context&) = delete;
@@ -188,6 +190,9 @@ public:
     bool valid() const { return id_ != 0; }
     // Which backend carries out this context's requests.
     Backend backend() const { return backend_; }
+    // How many AIO system calls this context has made (io_submit,
+    // io_getevents/io_pgetevents, io_cancel): for benchmarks, syscalls per I/O.
+    uint64_t syscalls() const { return syscalls_; }
     // The completion ring at id(); the same layout for both backends.
     const aio_ring* ring() const { return reinterpret_cast<const aio_ring*>(static_cast<uintptr_t>(id_)); }
 
@@ -206,6 +211,13 @@ public:
     // With a signal mask (io_pgetevents) the mask replaces the thread's
     // signal mask for the duration of the wait, atomically: a signal it
     // blocks can not interrupt the wait (EINTR) and is delivered after.
+    //
+    // Completions already in the ring are taken in user space, without a
+    // system call (kernel backend: when the ring's header is the known one;
+    // the emulated backend always reads its own ring); the kernel is entered
+    // only for what is missing, or to wait. So `out` must be writable
+    // memory: an unwritable buffer is EFAULT only when the kernel is asked.
+    // One thread at a time should collect a context's completions.
     //
     // Time is 64-bit everywhere. On i386 a timeout or a mask goes through
     // io_pgetevents_time64 (Linux 5.1+); where that answers ENOSYS the 32-bit
@@ -226,11 +238,14 @@ public:
     Result<void> destroy();
 
 private:
+    Result<size_t> kernel_get_events(size_t min_nr, Span<io_event> out, const Timeout* timeout, const SigSet* mask);
     Context(aio_context_t id, unsigned nr, Backend b, detail::Emulated* e) : id_(id), nr_(nr), backend_(b), emu_(e) {}
     aio_context_t id_ = 0;
     unsigned nr_ = 0;
     Backend backend_ = Backend::kernel;
     detail::Emulated* emu_ = nullptr;
+    uint32_t ring_nr_ = 0;   // kernel ring's size at creation; 0: do not read the ring
+    uint64_t syscalls_ = 0;  // AIO system calls made for this context
 };
 
 // Copy up to out.size() completions from a ring in user space (acquire-load
