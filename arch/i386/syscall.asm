@@ -4,17 +4,27 @@
 ; C prototype (cdecl, every argument on the stack):
 ;   long rawaio_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 ;
-; Register map (after the four pushes below, the arguments start at esp+20):
-;   nr [esp+20] -> eax      a4 [esp+36] -> esi
-;   a1 [esp+24] -> ebx      a5 [esp+40] -> edi
-;   a2 [esp+28] -> ecx      a6 [esp+44] -> ebp
-;   a3 [esp+32] -> edx
+; Register map (after the four pushes and the entry address below, the
+; arguments start at esp+24):
+;   nr [esp+24] -> eax      a4 [esp+40] -> esi
+;   a1 [esp+28] -> ebx      a5 [esp+44] -> edi
+;   a2 [esp+32] -> ecx      a6 [esp+48] -> ebp
+;   a3 [esp+36] -> edx
 ; Result in eax; -4095..-1 is -errno. ebx, esi, edi and ebp are callee-saved
-; in cdecl, so they are saved here; ebx is also the PIC register. The entry
-; is `int 0x80`, which every i386 and x86-64 (compat) kernel provides.
-; Source: arch/x86/entry/entry_32.S (register usage comment).
+; in cdecl, so they are saved here; ebx is also the PIC register.
+;
+; The kernel is entered through rawaio_kernel_entry (entry.cpp): either
+; rawaio_int80 below (`int 0x80`, which every i386 and x86-64 compat kernel
+; provides) or the vDSO's __kernel_vsyscall (AT_SYSINFO: sysenter where the
+; CPU has it, far cheaper), chosen once at start-up. Both take the
+; registers above and are called, not jumped to. The address is read
+; position-independently (GOT-relative), as the stub also goes into
+; libaio.so.1. Source: arch/x86/entry/entry_32.S, arch/x86/entry/vdso/vdso32.
 
 bits 32
+
+extern _GLOBAL_OFFSET_TABLE_
+extern rawaio_kernel_entry
 
 section .text.rawaio_syscall6 progbits alloc exec nowrite align=16
 global rawaio_syscall6:function hidden (rawaio_syscall6.end - rawaio_syscall6)
@@ -23,18 +33,32 @@ rawaio_syscall6:
         push    edi
         push    esi
         push    ebx
-        mov     eax, [esp + 20]
-        mov     ebx, [esp + 24]
-        mov     ecx, [esp + 28]
-        mov     edx, [esp + 32]
-        mov     esi, [esp + 36]
-        mov     edi, [esp + 40]
-        mov     ebp, [esp + 44]
-        int     0x80
+        call    .here
+.here:  pop     ecx
+        add     ecx, _GLOBAL_OFFSET_TABLE_ + $$ - .here wrt ..gotpc
+        push    dword [ecx + rawaio_kernel_entry wrt ..gotoff]
+        mov     eax, [esp + 24]
+        mov     ebx, [esp + 28]
+        mov     ecx, [esp + 32]
+        mov     edx, [esp + 36]
+        mov     esi, [esp + 40]
+        mov     edi, [esp + 44]
+        mov     ebp, [esp + 48]
+        call    [esp]
+        add     esp, 4
         pop     ebx
         pop     esi
         pop     edi
         pop     ebp
+        ret
+.end:
+
+; The always-available entry, with the calling convention of
+; __kernel_vsyscall: registers as above, called.
+section .text.rawaio_int80 progbits alloc exec nowrite align=16
+global rawaio_int80:function hidden (rawaio_int80.end - rawaio_int80)
+rawaio_int80:
+        int     0x80
         ret
 .end:
 

@@ -238,6 +238,27 @@ void arena_alignment(Case& c) {
     CHECK(c, e == Errno::einval);
 }
 
+// The kernel entry chosen at start-up: x86-64 `syscall`; i386 the vDSO's
+// __kernel_vsyscall when the kernel passed AT_SYSINFO (real kernels; not
+// QEMU user-mode 7.2), unless RAWAIO_ENTRY=int80, else `int 0x80`.
+void kernel_entry_chosen(Case& c) {
+    const char* name = arch::kernel_entry_name();
+    const char* forced = rt::getenv("RAWAIO_ENTRY");
+    if (arch::word_bytes == 8) {
+        CHECK(c, rt::streq(name, "syscall"));
+    } else if (rt::getauxval(rt::at_sysinfo) && !(forced && rt::streq(forced, "int80"))) {
+        CHECK(c, rt::streq(name, "vdso"));
+    } else {
+        CHECK(c, rt::streq(name, "int80"));
+    }
+    // And system calls work through it, with all six argument registers.
+    CHECK(c, sys::getpid() > 0);
+    const long p = sys::mmap(nullptr, 4096, sys::prot_read, sys::map_private | sys::map_anonymous, -1, 0);
+    CHECK(c, !is_error(p));
+    CHECK_EQ(c, sys::munmap(reinterpret_cast<void*>(p), 4096), 0);
+    rt::out() << "    (kernel entry: " << name << ")\n";
+}
+
 const Entry cases[] = {
     {"start_arguments", "runtime", start_arguments},
     {"start_environment", "runtime", start_environment},
@@ -253,6 +274,7 @@ const Entry cases[] = {
     {"output_writer", "runtime", output_writer},
     {"signal_handler_and_mask", "runtime", signal_handler_and_mask},
     {"arena_alignment", "runtime", arena_alignment},
+    {"kernel_entry_chosen", "runtime", kernel_entry_chosen},
 };
 
 }  // namespace

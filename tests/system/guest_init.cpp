@@ -13,7 +13,8 @@
 // separated by tabs; "@LOOP@" stands for the loop device's path, and
 // trailing arguments ">FILE" and "<FILE" send the program's standard
 // output to FILE and take its standard input from FILE. The
-// line "@cmp<TAB>A<TAB>B" compares two files byte for byte.
+// line "@cmp<TAB>A<TAB>B" compares two files byte for byte. A leading
+// NAME=VALUE adds that entry to the program's environment.
 #include <rawaio/runtime.hpp>
 #include <rawaio/sys.hpp>
 
@@ -107,8 +108,8 @@ int compare(const char* a, const char* b) {
 }
 
 // Run one program; return its exit status (128 + signal when killed).
-int run(char** argv, const char* stdout_path, const char* stdin_path) {
-    static const char* const envp[] = {"RAWAIO_TEST_ENV=42", "PATH=/bin", nullptr};
+int run(char** argv, const char* stdout_path, const char* stdin_path, const char* extra_env) {
+    const char* const envp[] = {"RAWAIO_TEST_ENV=42", "PATH=/bin", extra_env, nullptr};
     (void)out().flush();
     const long pid = sys::fork();
     if (is_error(pid)) return report("fork", pid), 1;
@@ -199,12 +200,19 @@ int main() {
             else input = argv[argc] + 1;
             argv[argc] = nullptr;
         }
+        // A leading NAME=VALUE is an environment entry for that program.
+        const char* extra_env = nullptr;
+        if (argc > 1 && argv[0][0] != '/' && argv[0][0] != '@') {
+            extra_env = argv[0];
+            for (int i = 0; i < argc; ++i) argv[i] = argv[i + 1];
+            --argc;
+        }
         if (argc == 3 && rt::streq(argv[0], "@cmp")) {
             ++programs;
             if (compare(argv[1], argv[2]) != 0) ++failed;
         } else if (argc > 0) {
             out() << "rawaio-guest: run " << argv[0] << '\n';
-            const int st = run(argv, redirect, input);
+            const int st = run(argv, redirect, input, extra_env);
             out() << "rawaio-guest: " << argv[0] << ": exit " << st << '\n';
             ++programs;
             if (st != 0 && st != 77) ++failed;

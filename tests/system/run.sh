@@ -76,6 +76,11 @@ boot() {
             cp "$root/build/$a/tests/test_runtime" "$stage/bin/test_runtime.$a"
             cp "$root/build/$a/tests/test_aio" "$stage/bin/test_aio.$a"
             echo "/bin/test_runtime.$a${tab}alpha${tab}b e t a" >> "$stage/tests.list"
+            if [ "$a" = i386 ]; then
+                # The other kernel entry: int 0x80 instead of the vDSO.
+                echo "RAWAIO_ENTRY=int80${tab}/bin/test_runtime.$a${tab}alpha${tab}b e t a" >> "$stage/tests.list"
+                echo "RAWAIO_ENTRY=int80${tab}/bin/test_aio.$a${tab}--expect=kernel${tab}--backend=kernel${tab}--direct=@LOOP@" >> "$stage/tests.list"
+            fi
             # The libaio-compatible API, without libc, on a real kernel.
             cp "$root/build/$a/tests/libaio_nolibc" "$stage/bin/libaio_nolibc.$a"
             echo "/bin/libaio_nolibc.$a${tab}>/tmp/nolibc.$a${tab}</data/blob" >> "$stage/tests.list"

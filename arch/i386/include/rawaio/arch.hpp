@@ -109,4 +109,11 @@ inline constexpr long pgetevents_time32_nr = nr::io_pgetevents;
 inline constexpr long ppoll_time64_nr = nr::ppoll_time64;
 inline constexpr long ppoll_time32_nr = nr::ppoll;
 
+// The kernel entry (entry.cpp): the vDSO's __kernel_vsyscall when the
+// kernel gave one (AT_SYSINFO) and RAWAIO_ENTRY=int80 is not set, else
+// `int 0x80`. Returns whether the vDSO entry is in use.
+bool select_kernel_entry(unsigned long at_sysinfo);
+// "vdso" or "int80".
+const char* kernel_entry_name();
+
 }  // namespace rawaio::arch

@@ -102,4 +102,8 @@ inline constexpr long pgetevents_time32_nr = 0;  // none: never needed
 inline constexpr long ppoll_time64_nr = nr::ppoll;
 inline constexpr long ppoll_time32_nr = 0;  // none: never needed
 
+// The kernel entry: `syscall`, always (x86-64 needs no vDSO for it).
+inline bool select_kernel_entry(unsigned long) { return false; }
+inline const char* kernel_entry_name() { return "syscall"; }
+
 }  // namespace rawaio::arch
