@@ -210,6 +210,7 @@ int get_events(io_context_t ctx, long min_nr, long nr, struct io_event* events, 
 extern "C" {
 
 int io_setup(int maxevents, io_context_t* ctxp) {
+    rawaio::arch::prepare_kernel_entry();
     if (mode == Mode::undecided) mode = initial_mode();
     if (mode != Mode::emulated) {
         aio_context_t id = 0;

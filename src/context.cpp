@@ -49,6 +49,7 @@ Backend backend_from_environment() {
 }  // namespace
 
 Result<Context> Context::create(unsigned nr_events, Backend backend) {
+    arch::prepare_kernel_entry();  // i386 in a hosted program: the vDSO entry
     if (nr_events == 0) return Error{Errno::einval};  // as the kernel says
     if (backend == Backend::automatic) backend = backend_from_environment();
     if (backend != Backend::emulated) {

@@ -3,14 +3,16 @@
 // several microseconds on some machines, the vDSO's __kernel_vsyscall
 // (the address the kernel passes as AT_SYSINFO; sysenter where the CPU has
 // it) a small fraction of that. The choice is made once: by the runtime's
-// start-up in a program without libc, by a constructor (through the C
+// start-up in a program without libc, at the first context (through the C
 // library's getauxval) in a hosted one. RAWAIO_ENTRY=int80 keeps int 0x80.
+// A program that only uses the raw layer and its own start-up keeps
+// int 0x80 and does not link this file.
 #include <rawaio/arch.hpp>
 
 extern "C" {
 void rawaio_int80();  // syscall.asm
 // Read by rawaio_syscall6 (syscall.asm) for every system call.
-__attribute__((visibility("hidden"))) void (*rawaio_kernel_entry)() = rawaio_int80;
+extern void (*rawaio_kernel_entry)() __attribute__((visibility("hidden")));
 extern char** environ __attribute__((weak));
 unsigned long getauxval(unsigned long type) __attribute__((weak));
 }
@@ -18,6 +20,8 @@ unsigned long getauxval(unsigned long type) __attribute__((weak));
 namespace rawaio::arch {
 
 namespace {
+bool chosen = false;
+
 bool int80_forced() {
     if (!&environ || !environ) return false;
     for (char** e = environ; *e; ++e) {
@@ -31,6 +35,7 @@ bool int80_forced() {
 }  // namespace
 
 bool select_kernel_entry(unsigned long at_sysinfo) {
+    chosen = true;
     if (at_sysinfo == 0 || int80_forced()) {
         rawaio_kernel_entry = rawaio_int80;
         return false;
@@ -39,11 +44,13 @@ bool select_kernel_entry(unsigned long at_sysinfo) {
     return true;
 }
 
+// Hosted programs: the C library knows the auxiliary vector.
+void prepare_kernel_entry() {
+    if (chosen) return;
+    chosen = true;
+    if (getauxval) (void)select_kernel_entry(getauxval(32 /* AT_SYSINFO */));
+}
+
 const char* kernel_entry_name() { return rawaio_kernel_entry == rawaio_int80 ? "int80" : "vdso"; }
 
 }  // namespace rawaio::arch
-
-// Hosted programs: libc knows the auxiliary vector.
-__attribute__((constructor)) static void rawaio_pick_entry() {
-    if (getauxval) (void)rawaio::arch::select_kernel_entry(getauxval(32 /* AT_SYSINFO */));
-}

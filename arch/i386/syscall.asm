@@ -13,7 +13,8 @@
 ; Result in eax; -4095..-1 is -errno. ebx, esi, edi and ebp are callee-saved
 ; in cdecl, so they are saved here; ebx is also the PIC register.
 ;
-; The kernel is entered through rawaio_kernel_entry (entry.cpp): either
+; The kernel is entered through rawaio_kernel_entry (below; entry.cpp
+; chooses it): either
 ; rawaio_int80 below (`int 0x80`, which every i386 and x86-64 compat kernel
 ; provides) or the vDSO's __kernel_vsyscall (AT_SYSINFO: sysenter where the
 ; CPU has it, far cheaper), chosen once at start-up. Both take the
@@ -24,7 +25,13 @@
 bits 32
 
 extern _GLOBAL_OFFSET_TABLE_
-extern rawaio_kernel_entry
+
+; The entry every system call goes through: int 0x80 until entry.cpp
+; chooses the vDSO.
+section .data.rawaio_kernel_entry progbits alloc noexec write align=4
+global rawaio_kernel_entry:data hidden (4)
+rawaio_kernel_entry:
+        dd      rawaio_int80
 
 section .text.rawaio_syscall6 progbits alloc exec nowrite align=16
 global rawaio_syscall6:function hidden (rawaio_syscall6.end - rawaio_syscall6)

@@ -12,6 +12,8 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <sys/auxv.h>
+#include <string>
 
 #include <rawaio/aio.hpp>
 #include <rawaio/sys.hpp>
@@ -133,4 +135,17 @@ TEST_CASE("Context round trip in a hosted program") {
     CHECK(ev[0].data == 2);
     CHECK(std::memcmp(in, out, sizeof in) == 0);
     close(fd);
+}
+
+TEST_CASE("the kernel entry follows AT_SYSINFO in a hosted program") {
+    auto ctx = Context::create(1);  // chooses the entry the first time
+    const std::string name = arch::kernel_entry_name();
+    if (sizeof(long) == 8) {
+        CHECK(name == "syscall");
+    } else {
+        const char* forced = getenv("RAWAIO_ENTRY");
+        const bool int80 = getauxval(AT_SYSINFO) == 0 || (forced && std::string(forced) == "int80");
+        CHECK(name == (int80 ? "int80" : "vdso"));
+    }
+    CHECK(sys::getpid() == ::getpid());
 }

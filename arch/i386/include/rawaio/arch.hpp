@@ -113,6 +113,8 @@ inline constexpr long ppoll_time32_nr = nr::ppoll;
 // kernel gave one (AT_SYSINFO) and RAWAIO_ENTRY=int80 is not set, else
 // `int 0x80`. Returns whether the vDSO entry is in use.
 bool select_kernel_entry(unsigned long at_sysinfo);
+// Choose it now if nothing has (a hosted program: through getauxval).
+void prepare_kernel_entry();
 // "vdso" or "int80".
 const char* kernel_entry_name();
 

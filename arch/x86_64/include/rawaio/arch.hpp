@@ -104,6 +104,7 @@ inline constexpr long ppoll_time32_nr = 0;  // none: never needed
 
 // The kernel entry: `syscall`, always (x86-64 needs no vDSO for it).
 inline bool select_kernel_entry(unsigned long) { return false; }
+inline void prepare_kernel_entry() {}
 inline const char* kernel_entry_name() { return "syscall"; }
 
 }  // namespace rawaio::arch
