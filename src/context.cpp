@@ -168,6 +168,15 @@ Result<size_t> Context::kernel_get_events(size_t min_nr, Span<io_event> out, con
     return static_cast<size_t>(r);
 }
 
+void Context::set_ring_reaping(bool on) {
+    ring_nr_ = 0;
+    if (!on || emu_ || id_ == 0) return;
+    const auto* ring = reinterpret_cast<const aio_ring*>(id_);
+    if (ring->magic == AIO_RING_MAGIC && ring->incompat_features == AIO_RING_INCOMPAT_FEATURES &&
+        ring->header_length == sizeof(aio_ring))
+        ring_nr_ = ring->nr;
+}
+
 Result<Cancelled> Context::cancel(iocb& request) {
     if (id_ == 0) return Error{Errno::einval};
     if (emu_) return detail::emu_cancel(emu_, request);

@@ -229,6 +229,11 @@ public:
         return get_events(min_nr, out, &timeout, mask);
     }
 
+    // Take completions from the ring in user space (the default where the
+    // ring's layout is known), or always ask the kernel. For comparisons;
+    // the emulated backend always reads its own ring.
+    void set_ring_reaping(bool on);
+
     // io_cancel: try to cancel a submitted request. Only POLL requests can
     // be cancelled; for the rest the answer is EINVAL (not in flight).
     Result<Cancelled> cancel(iocb& request);
@@ -247,6 +252,23 @@ private:
     uint32_t ring_nr_ = 0;   // kernel ring's size at creation; 0: do not read the ring
     uint64_t syscalls_ = 0;  // AIO system calls made for this context
 };
+
+// Keep a context busy: `next` fills the iocb of a free slot (returning
+// false when there is nothing more to do), every ready request is submitted
+// in one io_submit, completions go to `done` with their slot, and freed
+// slots are filled again, until `next` is exhausted and every request has
+// completed. No allocation: `slots` is the caller's, and its size is the
+// queue depth (at most 1024). The iocbs' data fields are the caller's;
+// completions are matched to slots by obj.
+struct QueueStats {
+    uint64_t submitted = 0;
+    uint64_t completed = 0;
+    uint64_t submit_calls = 0;
+    uint64_t reap_calls = 0;
+    size_t max_in_flight = 0;
+};
+Result<QueueStats> run_queue(Context& ctx, Span<iocb> slots, bool (*next)(void* user, iocb& cb, size_t slot),
+                             void (*done)(void* user, const io_event& ev, size_t slot), void* user);
 
 // Copy up to out.size() completions from a ring in user space (acquire-load
 // tail, copy, release-store head). Every index is checked against

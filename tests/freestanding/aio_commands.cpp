@@ -578,6 +578,54 @@ void differential_backends(Case& c) {
     }
 }
 
+// ---------------------------------------------------------------- batching
+
+struct QueueJob {
+    int fd;
+    uint64_t next_block, blocks;
+    char (*bufs)[4096];
+    uint64_t verified, bad;
+};
+
+// run_queue reads a 1 MiB file in 4 KiB blocks with 16 in flight: every
+// block once, in batches, each checked.
+void run_queue_keeps_depth(Case& c) {
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(16);
+    REQUIRE_OK(c, ctx);
+    TempFile f("queue");
+    REQUIRE(c, f.fd >= 0);
+    static char content[1 << 20];
+    fill_pattern(content, sizeof content, 0, 21);
+    REQUIRE(c, sys::pwrite64(f.fd, content, sizeof content, 0) == static_cast<long>(sizeof content));
+    static char bufs[16][4096];
+    iocb slots[16];
+    QueueJob job{f.fd, 0, sizeof content / 4096, bufs, 0, 0};
+    auto next = [](void* u, iocb& cb, size_t slot) {
+        auto* j = static_cast<QueueJob*>(u);
+        if (j->next_block == j->blocks) return false;
+        cb = make_pread(j->fd, j->bufs[slot], 4096, static_cast<int64_t>(j->next_block * 4096), j->next_block);
+        ++j->next_block;
+        return true;
+    };
+    auto done = [](void* u, const io_event& ev, size_t slot) {
+        auto* j = static_cast<QueueJob*>(u);
+        if (ev.res == 4096 && check_pattern(j->bufs[slot], 4096, ev.data * 4096, 21) == 4096) ++j->verified;
+        else ++j->bad;
+    };
+    auto st = run_queue(*ctx, Span<iocb>(slots, 16), next, done, &job);
+    REQUIRE_OK(c, st);
+    CHECK_EQ(c, st->submitted, 256);
+    CHECK_EQ(c, st->completed, 256);
+    CHECK_EQ(c, job.verified, 256);
+    CHECK_EQ(c, job.bad, 0);
+    CHECK(c, st->max_in_flight <= 16);
+    CHECK(c, st->submit_calls < 256);  // batched
+    CHECK(c, no_more_events(c, *ctx));
+    // A depth run_queue can not keep: EINVAL.
+    CHECK_ERR(c, run_queue(*ctx, Span<iocb>(slots, 0), next, done, &job), Errno::einval);
+}
+
 }  // namespace
 
 namespace rawaio::test::aio {
@@ -599,6 +647,7 @@ const Entry command_cases[] = {
     {"destroy_with_pending", "typed", destroy_with_pending},
     {"registers_preserved_by_getevents", "raw", registers_preserved_by_getevents},
     {"differential_backends", "both", differential_backends},
+    {"run_queue_keeps_depth", "typed", run_queue_keeps_depth},
 };
 const size_t command_case_count = sizeof command_cases / sizeof command_cases[0];
 
