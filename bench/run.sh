@@ -13,7 +13,7 @@ if command -v fio > /dev/null; then
     echo "fio's libaio engine on the same file (the outside reference):"
     for direct in 0 1; do
         fio --name=ref --ioengine=libaio --filename="$dir/rawaio-bench.dat" --rw=randread --bs=4k --iodepth=32 \
-            --direct=$direct --time_based --runtime=3 --readonly 2>/dev/null |
+            --direct=$direct --invalidate=0 --time_based --runtime=3 --readonly 2>/dev/null |
             awk -v d=$direct '/IOPS=/ { sub(/,.*/, "", $2); print "  direct=" d ", depth 32: " $2 } /cpu *:/ { print "   " $0 }'
     done
 fi
