@@ -24,6 +24,18 @@ struct Layout {
     size_t nfields;
 };
 
+// One of our structs' fields, described the same way as the oracle's.
+struct Mine {
+    const char* name;
+    size_t offset;
+    size_t size;
+};
+#define RAWAIO_MINE(type, field) ::oracle::Mine{#field, offsetof(type, field), sizeof(((type*)nullptr)->field)}
+
+// Check size, alignment and every field (name, offset, size) of one of
+// rawaio's structs against the oracle's layout (doctest assertions).
+void compare(const Layout& want, size_t size, size_t align, const Mine* mine, size_t n);
+
 extern const Layout iocb;
 extern const Layout io_event;
 extern const Layout iovec;

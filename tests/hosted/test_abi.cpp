@@ -11,17 +11,9 @@
 
 #include "kernel_abi.hpp"
 
-namespace {
+namespace oracle {
 
-struct Mine {
-    const char* name;
-    size_t offset;
-    size_t size;
-};
-
-#define M(type, field) Mine{#field, offsetof(type, field), sizeof(type::field)}
-
-void compare(const oracle::Layout& want, size_t size, size_t align, const Mine* mine, size_t n) {
+void compare(const Layout& want, size_t size, size_t align, const Mine* mine, size_t n) {
     INFO("struct ", want.type);
     CHECK(size == want.size);
     CHECK(align == want.align);
@@ -34,6 +26,12 @@ void compare(const oracle::Layout& want, size_t size, size_t align, const Mine* 
     }
 }
 
+}  // namespace oracle
+
+namespace {
+using oracle::compare;
+using oracle::Mine;
+#define M(type, field) RAWAIO_MINE(type, field)
 }  // namespace
 
 TEST_CASE("iocb matches <linux/aio_abi.h> field by field") {

@@ -16,27 +16,9 @@
 #endif
 
 namespace {
-
-struct Mine {
-    const char* name;
-    size_t offset;
-    size_t size;
-};
-#define M(type, field) Mine{#field, offsetof(type, field), sizeof(((type*)nullptr)->field)}
-
-void compare(const oracle::Layout& want, size_t size, size_t align, const Mine* mine, size_t n) {
-    INFO("struct ", want.type);
-    CHECK(size == want.size);
-    CHECK(align == want.align);
-    REQUIRE(n == want.nfields);
-    for (size_t i = 0; i < n; ++i) {
-        INFO("field ", want.fields[i].name);
-        CHECK(std::string(mine[i].name) == want.fields[i].name);
-        CHECK(mine[i].offset == want.fields[i].offset);
-        CHECK(mine[i].size == want.fields[i].size);
-    }
-}
-
+using oracle::compare;
+using oracle::Mine;
+#define M(type, field) RAWAIO_MINE(type, field)
 }  // namespace
 
 TEST_CASE("libaio.h: struct iocb matches the system libaio field by field") {
