@@ -4,17 +4,15 @@
 // backend where the kernel has no AIO. Without libc, in both the static
 // library and the shared libaio.so.1.
 //
-// Contexts made here are remembered in a small table (no heap): for the
-// kernel backend, the size its ring had at creation, so that io_getevents
-// can take completions from the ring in user space with every index
-// checked; for the emulated backend, its state. A context rawaio did not
-// make is passed to the kernel as it is.
+// A thin adapter: every call goes through rawaio's one implementation
+// (detail::Core, src/context.cpp), found in a table of the contexts made
+// here (no heap). A context rawaio did not make is passed to the kernel as
+// it is.
 #include <libaio.h>
 
 #include <rawaio/aio.hpp>
 #include <rawaio/sys.hpp>
 
-#include "../src/emulated.hpp"
 
 // libaio's struct iocb and io_event are the kernel's, field for field.
 static_assert(sizeof(struct iocb) == sizeof(rawaio::iocb) && sizeof(struct io_event) == sizeof(rawaio::io_event));
@@ -25,13 +23,7 @@ static_assert(offsetof(struct io_event, res) == offsetof(rawaio::io_event, res))
 namespace {
 
 using rawaio::aio_context_t;
-using rawaio::aio_ring;
-using rawaio::aio_sigset;
 using rawaio::Errno;
-using rawaio::is_error;
-using rawaio::kernel_sigset_bytes;
-using rawaio::kernel_timespec;
-using rawaio::old_timespec;
 using rawaio::SigSet;
 using rawaio::Span;
 using rawaio::Timeout;
@@ -39,72 +31,75 @@ namespace detail = rawaio::detail;
 namespace sys = rawaio::sys;
 
 // ---- the table of contexts ----
+//
+// Each context made here lives in a slot: its detail::Core, which every
+// call goes through. A slot is claimed before it is filled and published
+// (live) after; a call finds the live slot holding its handle and counts
+// itself in (detail::enter) before using it, so destroy waits for it; a
+// handle leaves the table before its ring goes away. A slot's refs are
+// never written by a new owner: a late lookup may hold them for a moment.
 
 struct Slot {
-    uintptr_t ring;       // the context's address; 0: free
-    uint32_t ring_nr;     // kernel backend: ring->nr at creation
-    detail::Emulated* emu;  // emulated backend: its state
+    detail::Core core;
+    uint32_t state;  // free, claimed (being filled) or live
 };
-
-constexpr size_t table_size = 256;  // contexts at once (a power of two)
+constexpr uint32_t slot_free = 0, slot_claimed = 1, slot_live = 2;
+constexpr size_t table_size = 1024;  // contexts at once (a power of two)
 Slot table[table_size];
 
-size_t home(uintptr_t ring) { return (ring >> 12) & (table_size - 1); }
+size_t home(uintptr_t id) { return (id >> 12) & (table_size - 1); }
 
-Slot* find(uintptr_t ring) {
-    if (ring == 0) return nullptr;
-    for (size_t i = 0, h = home(ring); i < table_size; ++i, h = (h + 1) & (table_size - 1)) {
-        const uintptr_t r = __atomic_load_n(&table[h].ring, __ATOMIC_ACQUIRE);
-        if (r == ring) return &table[h];
-        if (r == 0) return nullptr;
+// The live slot of a handle, found and counted in: release it with
+// detail::leave. Null: not a context made here.
+Slot* acquire(uintptr_t id, bool count_in = true) {
+    if (id == 0) return nullptr;
+    for (size_t i = 0, h = home(id); i < table_size; ++i, h = (h + 1) & (table_size - 1)) {
+        Slot& s = table[h];
+        if (__atomic_load_n(&s.state, __ATOMIC_ACQUIRE) != slot_live ||
+            __atomic_load_n(&s.core.id, __ATOMIC_ACQUIRE) != id)
+            continue;
+        if (!count_in) return &s;
+        if (!detail::enter(s.core)) continue;  // being destroyed
+        if (__atomic_load_n(&s.state, __ATOMIC_ACQUIRE) == slot_live && __atomic_load_n(&s.core.id, __ATOMIC_ACQUIRE) == id)
+            return &s;
+        detail::leave(s.core);
     }
     return nullptr;
 }
 
-Slot* claim(uintptr_t ring, uint32_t ring_nr, detail::Emulated* emu) {
-    for (size_t i = 0, h = home(ring); i < table_size; ++i, h = (h + 1) & (table_size - 1)) {
-        uintptr_t expected = 0;
-        // A released slot keeps a tombstone (1) so that probing goes on past it.
-        uintptr_t cur = __atomic_load_n(&table[h].ring, __ATOMIC_ACQUIRE);
-        if (cur != 0 && cur != 1) continue;
-        expected = cur;
-        table[h].ring_nr = ring_nr;
-        table[h].emu = emu;
-        if (__atomic_compare_exchange_n(&table[h].ring, &expected, ring, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-            return &table[h];
+// Put a new context into a free slot near its home; false: the table is full.
+bool publish(const detail::Core& c) {
+    for (size_t i = 0, h = home(c.id); i < table_size; ++i, h = (h + 1) & (table_size - 1)) {
+        Slot& s = table[h];
+        uint32_t expected = slot_free;
+        if (!__atomic_compare_exchange_n(&s.state, &expected, slot_claimed, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+            continue;
+        detail::Core& d = s.core;
+        d.emu = c.emu;
+        d.nr = c.nr;
+        d.backend = c.backend;
+        d.ring_nr = c.ring_nr;
+        d.fork_token = c.fork_token;
+        d.pid = c.pid;
+        d.reap_lock = 0;
+        d.in_kernel = 0;
+        d.syscalls = c.syscalls;
+        __atomic_store_n(&d.id, c.id, __ATOMIC_RELEASE);
+        __atomic_store_n(&s.state, slot_live, __ATOMIC_RELEASE);
+        return true;
     }
-    return nullptr;
-}
-
-void release(Slot* s) {
-    s->emu = nullptr;
-    __atomic_store_n(&s->ring, uintptr_t{1}, __ATOMIC_RELEASE);
-}
-
-// ---- the backend ----
-
-// Chosen once: RAWAIO_BACKEND=kernel|emulated, else the kernel until it
-// answers ENOSYS, then the emulated backend for the rest of the process
-// (a kernel without AIO does not grow it).
-enum class Mode : int { undecided, kernel, emulated, kernel_only };
-Mode mode = Mode::undecided;
-
-extern "C" char** environ __attribute__((weak));
-
-Mode initial_mode() {
-    if (&environ && environ)
-        for (char** e = environ; *e; ++e) {
-            const char* s = *e;
-            const char* want = "RAWAIO_BACKEND=";
-            while (*want && *s == *want) ++s, ++want;
-            if (*want) continue;
-            if (s[0] == 'k') return Mode::kernel_only;
-            if (s[0] == 'e') return Mode::emulated;
-        }
-    return Mode::kernel;
+    return false;
 }
 
 constexpr int neg(Errno e) { return -static_cast<int>(e); }
+
+// A handle rawaio did not make goes to the kernel as it is; once this
+// process has emulated contexts, a kernel without AIO (ENOSYS) means the
+// handle is simply unknown.
+int unknown(long r) {
+    if (r == neg(Errno::enosys) && detail::process_has_emulated_contexts()) return neg(Errno::einval);
+    return static_cast<int>(r);
+}
 
 struct Time {
     bool present = false;
@@ -134,63 +129,22 @@ Time read_time(const void* ts, bool time64) {
     return t;
 }
 
-// Take what the kernel's ring holds, in user space, up to nr.
-long take_from_ring(const Slot* s, long nr, struct io_event* events) {
-    if (!s || s->emu || nr <= 0 || !events) return 0;
-    auto* ring = reinterpret_cast<aio_ring*>(s->ring);
-    const long n = rawaio::reap_ring(ring, s->ring_nr, Span<rawaio::io_event>(reinterpret_cast<rawaio::io_event*>(events),
-                                                                          static_cast<size_t>(nr)));
-    return n < 0 ? 0 : n;
-}
-
-// In the emulated world every context is rawaio's: one it does not know is
-// as unknown as it would be to the kernel.
-bool unknown_here(const Slot* s) { return !s && mode == Mode::emulated; }
-
 int get_events(io_context_t ctx, long min_nr, long nr, struct io_event* events, const void* timeout, bool time64,
                const void* mask) {
     const uintptr_t id = reinterpret_cast<uintptr_t>(ctx);
-    Slot* s = find(id);
-    if (unknown_here(s)) return neg(Errno::einval);
     if (min_nr < 0 || nr < 0 || min_nr > nr) return neg(Errno::einval);
     const Time t = read_time(timeout, time64);
     if (t.present && (t.sec < 0 || t.nsec < 0 || t.nsec >= 1000000000)) return neg(Errno::einval);
-    if (s && s->emu) {
-        const Timeout to{t.sec, t.nsec};
-        auto r = detail::emu_get_events(s->emu, static_cast<size_t>(min_nr),
-                                        Span<rawaio::io_event>(reinterpret_cast<rawaio::io_event*>(events),
-                                                               static_cast<size_t>(nr)),
-                                        t.present ? &to : nullptr, reinterpret_cast<const SigSet*>(mask));
-        return r ? static_cast<int>(*r) : neg(r.error());
-    }
-    // Completions already in the ring need no system call: the kernel is
-    // entered only for what is missing, or to wait.
-    const long got = take_from_ring(s, nr, events);
-    if (got >= min_nr) return static_cast<int>(got);
-    const long min_left = min_nr > got ? min_nr - got : 0;
-    long r;
-    if (mask || (t.present && sizeof(long) == 4)) {
-        // y2038-safe where the time is 64-bit; the 32-bit call only for a
-        // kernel without it (as in rawaio::Context::get_events).
-        const kernel_timespec ts{t.sec, t.nsec};
-        const aio_sigset ss{static_cast<unsigned long>(reinterpret_cast<uintptr_t>(mask)), kernel_sigset_bytes};
-        r = sys::io_pgetevents_time64(id, min_left, nr - got, reinterpret_cast<rawaio::io_event*>(events + got),
-                                      t.present ? &ts : nullptr, mask ? &ss : nullptr);
-        if (r == neg(Errno::enosys) && sizeof(long) == 4) {
-            if (t.sec > 0x7fffffff) return got ? static_cast<int>(got) : neg(Errno::eoverflow);
-            const old_timespec ts32{static_cast<long>(t.sec), static_cast<long>(t.nsec)};
-            r = mask ? sys::io_pgetevents_time32(id, min_left, nr - got, reinterpret_cast<rawaio::io_event*>(events + got),
-                                                 t.present ? &ts32 : nullptr, &ss)
-                     : sys::io_getevents(id, min_left, nr - got, reinterpret_cast<rawaio::io_event*>(events + got),
-                                         t.present ? const_cast<old_timespec*>(&ts32) : nullptr);
-        }
-    } else {
-        old_timespec ts{static_cast<long>(t.sec), static_cast<long>(t.nsec)};
-        r = sys::io_getevents(id, min_left, nr - got, reinterpret_cast<rawaio::io_event*>(events + got),
-                              t.present ? &ts : nullptr);
-    }
-    if (is_error(r)) return got ? static_cast<int>(got) : static_cast<int>(r);
-    return static_cast<int>(got + r);
+    const Timeout to{t.sec, t.nsec};
+    auto* out = reinterpret_cast<rawaio::io_event*>(events);
+    Slot* s = acquire(id);
+    if (!s)
+        return unknown(detail::kernel_wait(id, min_nr, nr, out, t.present ? &to : nullptr,
+                                           static_cast<const SigSet*>(mask)));
+    auto r = detail::core_get_events(s->core, static_cast<size_t>(min_nr), Span<rawaio::io_event>(out, static_cast<size_t>(nr)),
+                                     t.present ? &to : nullptr, static_cast<const SigSet*>(mask));
+    detail::leave(s->core);
+    return r ? static_cast<int>(*r) : neg(r.error());
 }
 
 }  // namespace
@@ -210,78 +164,49 @@ int get_events(io_context_t ctx, long min_nr, long nr, struct io_event* events, 
 extern "C" {
 
 int io_setup(int maxevents, io_context_t* ctxp) {
-    rawaio::arch::prepare_kernel_entry();
-    if (mode == Mode::undecided) mode = initial_mode();
-    if (mode != Mode::emulated) {
-        aio_context_t id = 0;
-        // The caller's *ctxp is the kernel's to check (0, readable): pass it.
-        const long r = sys::io_setup(static_cast<unsigned>(maxevents), reinterpret_cast<aio_context_t*>(ctxp));
-        if (r == 0) {
-            id = reinterpret_cast<aio_context_t>(*ctxp);
-            const auto* ring = reinterpret_cast<const aio_ring*>(id);
-            const bool readable = ring->magic == rawaio::AIO_RING_MAGIC && ring->header_length == sizeof(aio_ring) &&
-                                  ring->incompat_features == rawaio::AIO_RING_INCOMPAT_FEATURES;
-            // Without a slot the context still works; it only goes without
-            // the user-space fast path.
-            if (readable) (void)claim(id, ring->nr, nullptr);
-            return 0;
-        }
-        if (r != neg(Errno::enosys) || mode == Mode::kernel_only) return static_cast<int>(r);
-        mode = Mode::emulated;
-    }
-    if (maxevents <= 0) return neg(Errno::einval);
-    aio_context_t id = 0;
-    auto e = detail::emu_create(static_cast<unsigned>(maxevents), &id);
-    if (!e) return neg(e.error());
-    // *ctxp must be readable, zero and writable, as the kernel wants it.
-    Errno check = detail::emu_check_ctxp(*e, reinterpret_cast<unsigned long*>(ctxp));
-    if (check == Errno::ok && !claim(id, 0, *e)) check = Errno::eagain;
-    if (check != Errno::ok) {
-        detail::emu_destroy(*e);
-        return neg(check);
-    }
-    return 0;
+    detail::Core c;
+    auto* user = reinterpret_cast<aio_context_t*>(ctxp);
+    if (auto r = detail::core_create(c, static_cast<unsigned>(maxevents), rawaio::Backend::automatic, user); !r)
+        return neg(r.error());
+    if (publish(c)) return 0;
+    // Without a slot a kernel context still works (as one rawaio did not
+    // make, without the user-space fast path); an emulated one can not.
+    if (c.backend == rawaio::Backend::kernel) return 0;
+    (void)detail::core_destroy(c);
+    return neg(Errno::eagain);
 }
 
 int io_destroy(io_context_t ctx) {
     const uintptr_t id = reinterpret_cast<uintptr_t>(ctx);
-    Slot* s = find(id);
-    if (unknown_here(s)) return neg(Errno::einval);
-    if (s && s->emu) {
-        detail::emu_destroy(s->emu);
-        release(s);
-        return 0;
-    }
-    const long r = sys::io_destroy(id);
-    if (s && r == 0) release(s);
-    return static_cast<int>(r);
+    Slot* s = acquire(id, false);
+    if (!s) return unknown(sys::io_destroy(id));
+    auto r = detail::core_destroy(s->core, id);
+    if (__atomic_load_n(&s->core.id, __ATOMIC_ACQUIRE) == 0) __atomic_store_n(&s->state, slot_free, __ATOMIC_RELEASE);
+    return r ? 0 : neg(r.error());
 }
 
 int io_submit(io_context_t ctx, long nr, struct iocb* ios[]) {
     const uintptr_t id = reinterpret_cast<uintptr_t>(ctx);
-    Slot* s = find(id);
-    if (unknown_here(s)) return neg(Errno::einval);
-    if (s && s->emu) {
-        if (nr < 0) return neg(Errno::einval);
-        auto r = detail::emu_submit(s->emu, Span<rawaio::iocb* const>(reinterpret_cast<rawaio::iocb**>(ios),
-                                                                     static_cast<size_t>(nr)));
-        return r ? static_cast<int>(r->count) : neg(r.error());
-    }
-    return static_cast<int>(sys::io_submit(id, nr, reinterpret_cast<rawaio::iocb**>(ios)));
+    if (nr < 0) return neg(Errno::einval);  // before the context, as the kernel checks
+    Slot* s = acquire(id);
+    if (!s) return unknown(sys::io_submit(id, nr, reinterpret_cast<rawaio::iocb**>(ios)));
+    auto r = detail::core_submit(s->core, Span<rawaio::iocb* const>(reinterpret_cast<rawaio::iocb**>(ios), static_cast<size_t>(nr)));
+    detail::leave(s->core);
+    return r ? static_cast<int>(r->count) : neg(r.error());
 }
 
 int RAWAIO_V04(io_cancel)(io_context_t ctx, struct iocb* iocb, struct io_event* evt) {
     const uintptr_t id = reinterpret_cast<uintptr_t>(ctx);
-    Slot* s = find(id);
-    if (unknown_here(s)) return neg(Errno::einval);
-    if (s && s->emu) {
-        auto r = detail::emu_cancel(s->emu, *reinterpret_cast<rawaio::iocb*>(iocb));
-        // The kernel's answer for a cancelled request: its completion follows
-        // through the ring.
-        return r ? neg(Errno::einprogress) : neg(r.error());
-    }
-    return static_cast<int>(sys::io_cancel(id, reinterpret_cast<rawaio::iocb*>(iocb),
-                                           reinterpret_cast<rawaio::io_event*>(evt)));
+    auto* cb = reinterpret_cast<rawaio::iocb*>(iocb);
+    Slot* s = acquire(id);
+    if (!s) return unknown(sys::io_cancel(id, cb, reinterpret_cast<rawaio::io_event*>(evt)));
+    auto r = detail::core_cancel(s->core, cb);
+    detail::leave(s->core);
+    if (!r) return neg(r.error());
+    // Since Linux 3.11 the completion follows through the ring.
+    if (r->in_ring) return neg(Errno::einprogress);
+    __builtin_memcpy(evt, &r->event, sizeof r->event);
+    return 0;
 }
 
 int RAWAIO_V04(io_getevents)(io_context_t ctx, long min_nr, long nr, struct io_event* events,
@@ -314,21 +239,20 @@ int io_queue_init(int maxevents, io_context_t* ctxp) {
 int io_queue_release(io_context_t ctx) { return io_destroy(ctx); }
 
 // Collect what has completed, without waiting, and call each request's
-// callback (io_set_callback) with its result. Returns how many it ran.
+// callback (io_set_callback) with its result. Returns 0, or the error of
+// the last look, as libaio's does.
 int io_queue_run(io_context_t ctx) {
     struct io_event events[64];
     const long zero[2] = {0, 0};
-    int total = 0;
     for (;;) {
         const int n = RAWAIO_V04(io_getevents)(ctx, 0, 64, events, reinterpret_cast<struct timespec*>(const_cast<long*>(zero)));
-        if (n < 0) return total ? total : n;
+        if (n < 0) return n;
         for (int i = 0; i < n; ++i) {
             io_callback_t cb;
             __builtin_memcpy(&cb, &events[i].data, sizeof cb);
             if (cb) cb(ctx, events[i].obj, static_cast<long>(events[i].res), static_cast<long>(events[i].res2));
         }
-        total += n;
-        if (n < 64) return total;
+        if (n < 64) return 0;
     }
 }
 

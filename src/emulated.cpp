@@ -9,14 +9,23 @@
 // order (fs/aio.c: __io_submit_one, aio_prep_rw, aio_read/aio_write,
 // aio_fsync, aio_poll) so that they are refused with the kernel's errors,
 // then carried out at once with ordinary system calls; the completion is
-// posted to the ring with the kernel's data, obj, res and res2. POLL
-// requests that are not ready stay pending and complete while get_events
-// waits (ppoll). docs/backends.md lists the differences from the kernel.
+// posted to the ring with the kernel's data, obj, res and res2.
+// docs/backends.md lists the differences from the kernel.
+//
+// Threads: one mutex per context guards the ring, the pending POLLs and
+// the counts; a request's slot in the ring is reserved under it and its
+// I/O runs outside it. Waiters sleep in ppoll on the context's eventfd (the
+// doorbell), which is written whenever a sleeper has something new to see,
+// together with the descriptors of pending POLLs. POLLs that became ready
+// are completed by every call on the context and by every waiter; rawaio
+// starts no thread of its own. A pending POLL holds duplicates of its
+// descriptor and of its eventfd, as the kernel holds references.
 //
 // User memory the kernel would read with copy_from_user (the iocb array,
 // the iocbs, iovec arrays) is copied through the kernel too, so that a bad
 // pointer is EFAULT, not a crash: process_vm_readv on our own process, or,
-// where that answers ENOSYS (QEMU user-mode), a write into a private pipe.
+// where that answers ENOSYS (QEMU user-mode), a write into a private pipe
+// (one thread at a time).
 #include "emulated.hpp"
 
 #include <rawaio/sys.hpp>
@@ -25,18 +34,45 @@ namespace rawaio::detail {
 
 namespace {
 
-constexpr uint64_t kiocb_key = 0;             // what the kernel writes into aio_key
-constexpr uint32_t rwf_supported = 0x1f;      // RWF_HIPRI..RWF_APPEND, as of Linux 6.1
-constexpr uint16_t pollerr = 0x008, pollhup = 0x010, pollnval = 0x020;
+constexpr uint32_t kiocb_key = 0;  // what the kernel writes into aio_key
+constexpr uint16_t pollerr = 0x008, pollhup = 0x010, pollnval = 0x020, pollrdnorm = 0x040, pollwrnorm = 0x100;
 constexpr long enosys = -static_cast<long>(Errno::enosys);
+constexpr int f_getfd = 1;
+constexpr size_t max_iov = 1024;       // UIO_MAXIOV
+constexpr size_t iov_on_stack = 64;    // more than this: a private mapping for the request
+constexpr unsigned watch_on_stack = 64;
+constexpr int64_t nsec_per_sec = 1000000000;
 
 struct Pending {
-    iocb* user;     // the caller's iocb: the completion's obj
+    iocb* user;  // the caller's iocb: the completion's obj
     uint64_t data;
-    int fd;
+    int fd;      // our duplicate of the caller's descriptor
     uint16_t events;
-    int resfd;      // -1: none
+    int resfd;   // our duplicate of the caller's eventfd; -1: none
 };
+
+// A futex mutex: 0 free, 1 taken, 2 taken with waiters.
+void lock(uint32_t& m) {
+    uint32_t c = 0;
+    if (__atomic_compare_exchange_n(&m, &c, 1u, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return;
+    if (c != 2) c = __atomic_exchange_n(&m, 2u, __ATOMIC_ACQUIRE);
+    while (c != 0) {
+        (void)sys::futex_wait(&m, 2);
+        c = __atomic_exchange_n(&m, 2u, __ATOMIC_ACQUIRE);
+    }
+}
+void unlock(uint32_t& m) {
+    if (__atomic_exchange_n(&m, 0u, __ATOMIC_RELEASE) == 2) (void)sys::futex_wake(&m, 1);
+}
+
+template <class T>
+T flag(const T& v) {
+    return __atomic_load_n(&v, __ATOMIC_RELAXED);
+}
+template <class T>
+void set_flag(T& v) {
+    __atomic_store_n(&v, T{1}, __ATOMIC_RELAXED);
+}
 
 }  // namespace
 
@@ -45,28 +81,23 @@ struct Emulated {
     size_t map_bytes;
     uint32_t ring_nr;   // capacity + 1: head == tail is empty
     uint32_t capacity;
-    uint32_t npending;
-    int pipe_rd = -1, pipe_wr = -1;  // for copies where process_vm_readv is missing
-    bool vm_calls_missing = false;  // no process_vm_readv/writev (QEMU user-mode)
-    bool ppoll_time64_missing = false;
-    bool rw2_missing = false;  // no preadv2/pwritev2 (QEMU user-mode 7.2)
+    uint32_t mu = 0;    // guards everything below up to the pipe
+    uint32_t npending = 0;
+    uint32_t inflight = 0;  // slots reserved by requests being carried out
+    uint32_t sleepers = 0;  // threads in ppoll
+    bool dead = false;      // being destroyed
+    int doorbell = -1;      // eventfd
     Pending* pending;
-    sys::pollfd* pollfds;
+    uint32_t pipe_mu = 0;
+    int pipe_rd = -1, pipe_wr = -1;  // for copies where process_vm_readv is missing
+    bool vm_calls_missing = false;   // no process_vm_readv/writev (QEMU user-mode)
+    bool ppoll_time64_missing = false;
+    bool rw2_missing = false;        // no preadv2/pwritev2 (QEMU user-mode 7.2)
 };
 
 namespace {
 
 Errno err(long r) { return errno_of(r); }
-
-Errno open_pipe(Emulated* e) {
-    if (e->pipe_rd >= 0) return Errno::ok;
-    int fds[2];
-    const long r = sys::pipe2(fds, sys::o_cloexec | sys::o_nonblock);
-    if (is_error(r)) return err(r);
-    e->pipe_rd = fds[0];
-    e->pipe_wr = fds[1];
-    return Errno::ok;
-}
 
 // Copy n bytes through the kernel, so that memory that can not be read
 // (from_user) or written (to the user) is EFAULT instead of a crash:
@@ -74,46 +105,68 @@ Errno open_pipe(Emulated* e) {
 // answer ENOSYS (QEMU user-mode), a write into and a read from a private
 // pipe. from_user: src is the caller's memory; otherwise dst is.
 Errno copy_through_kernel(Emulated* e, void* dst, const void* src, size_t n, bool from_user) {
-    if (!e->vm_calls_missing) {
+    if (!flag(e->vm_calls_missing)) {
         iovec mine{from_user ? dst : const_cast<void*>(src), n};
         iovec theirs{from_user ? const_cast<void*>(src) : dst, n};
         const long nr = from_user ? arch::nr::process_vm_readv : arch::nr::process_vm_writev;
         const long r = sys::syscall(nr, sys::getpid(), &mine, 1, &theirs, 1, 0);
         if (r == static_cast<long>(n)) return Errno::ok;
         if (r != enosys && r != -static_cast<long>(Errno::eperm)) return is_error(r) ? err(r) : Errno::efault;
-        e->vm_calls_missing = true;
+        set_flag(e->vm_calls_missing);
     }
-    if (Errno x = open_pipe(e); x != Errno::ok) return x;
+    lock(e->pipe_mu);
+    Errno result = Errno::ok;
+    if (e->pipe_rd < 0) {
+        int fds[2];
+        const long r = sys::pipe2(fds, sys::o_cloexec | sys::o_nonblock);
+        if (is_error(r)) {
+            unlock(e->pipe_mu);
+            return err(r);
+        }
+        e->pipe_rd = fds[0];
+        e->pipe_wr = fds[1];
+    }
     auto* d = static_cast<char*>(dst);
     const auto* s = static_cast<const char*>(src);
     while (n) {
         const size_t k = n > 4096 ? 4096 : n;
         const long w = sys::write(e->pipe_wr, s, k);
-        if (is_error(w)) return err(w);
+        if (is_error(w)) {
+            result = err(w);
+            break;
+        }
         const long r = sys::read(e->pipe_rd, d, static_cast<size_t>(w));
         if (r != w) {
             // Drain what a failed read left in the pipe.
             char sink[4096];
             (void)sys::read(e->pipe_rd, sink, static_cast<size_t>(w));
-            return is_error(r) ? err(r) : Errno::eio;
+            result = is_error(r) ? err(r) : Errno::eio;
+            break;
         }
         d += w;
         s += w;
         n -= static_cast<size_t>(w);
     }
-    return Errno::ok;
+    unlock(e->pipe_mu);
+    return result;
 }
 
 Errno copy_in(Emulated* e, void* dst, const void* src, size_t n) { return copy_through_kernel(e, dst, src, n, true); }
 Errno copy_out(Emulated* e, void* dst, const void* src, size_t n) { return copy_through_kernel(e, dst, src, n, false); }
 
+// Completions in the ring not yet taken (under mu).
 uint32_t unreaped(const Emulated* e) {
     const uint32_t head = __atomic_load_n(&e->ring->head, __ATOMIC_ACQUIRE);
     const uint32_t tail = e->ring->tail;
     return head < e->ring_nr && tail < e->ring_nr ? (tail + e->ring_nr - head) % e->ring_nr : e->capacity;
 }
 
-// Post a completion, as aio_complete does, and signal its eventfd.
+void ring_doorbell(Emulated* e) {
+    const uint64_t one = 1;
+    (void)sys::write(e->doorbell, &one, sizeof one);
+}
+
+// Post a completion, as aio_complete does, and signal its eventfd (under mu).
 void post(Emulated* e, iocb* user, uint64_t data, int64_t res, int resfd) {
     aio_ring* ring = e->ring;
     const uint32_t tail = ring->tail < e->ring_nr ? ring->tail : 0;
@@ -123,15 +176,78 @@ void post(Emulated* e, iocb* user, uint64_t data, int64_t res, int resfd) {
         const uint64_t one = 1;
         (void)sys::write(resfd, &one, sizeof one);
     }
+    if (e->sleepers) ring_doorbell(e);
 }
 
-// An eventfd check like eventfd_ctx_fdget: EBADF for no descriptor, EINVAL
-// for one that is not an anonymous inode (an eventfd has no file type).
+void close_pending(const Pending& p) {
+    (void)sys::close(p.fd);
+    if (p.resfd >= 0) (void)sys::close(p.resfd);
+}
+
+// What a POLL that became ready after submission reports: the kernel
+// completes it from the wake-up with the waker's whole mask (a pipe's
+// writer wakes readers with POLLIN|POLLRDNORM, 65), where a POLL ready at
+// submission gets the ready mask alone. The normal-data bits stand in for
+// the waker's mask.
+uint16_t watched(uint16_t events) {
+    return static_cast<uint16_t>(events | ((events & pollin) ? pollrdnorm : 0) | ((events & pollout) ? pollwrnorm : 0));
+}
+
+long ppoll_any(Emulated* e, sys::pollfd* fds, unsigned n, int64_t timeout_ns, const SigSet* mask) {
+    long r = enosys;
+    if (!flag(e->ppoll_time64_missing)) {
+        const kernel_timespec ts{timeout_ns / nsec_per_sec, timeout_ns % nsec_per_sec};
+        r = sys::ppoll(fds, n, timeout_ns < 0 ? nullptr : &ts, mask);
+        if (r != enosys) return r;
+        set_flag(e->ppoll_time64_missing);
+    }
+    // 32-bit seconds: a longer wait is cut short, and the caller's loop goes on.
+    const int64_t sec = timeout_ns / nsec_per_sec;
+    const old_timespec ts{static_cast<long>(sec > 0x7fffffff ? 0x7fffffff : sec),
+                          static_cast<long>(timeout_ns % nsec_per_sec)};
+    return sys::ppoll_time32(fds, n, timeout_ns < 0 ? nullptr : &ts, mask);
+}
+
+// Complete the pending POLLs whose descriptors are ready now (under mu).
+void complete_ready_polls(Emulated* e) {
+    for (uint32_t base = 0; base < e->npending;) {
+        sys::pollfd fds[watch_on_stack];
+        const uint32_t k = e->npending - base < watch_on_stack ? e->npending - base : watch_on_stack;
+        for (uint32_t i = 0; i < k; ++i)
+            fds[i] = sys::pollfd{e->pending[base + i].fd, static_cast<short>(watched(e->pending[base + i].events)), 0};
+        const long r = ppoll_any(e, fds, k, 0, nullptr);
+        if (is_error(r) || r == 0) {
+            base += k;
+            continue;
+        }
+        // Back to front, so that moving the last entry into a hole keeps
+        // this chunk's indices valid.
+        uint32_t kept = k;
+        for (uint32_t i = k; i-- > 0;) {
+            const uint16_t rev = static_cast<uint16_t>(fds[i].revents);
+            if (!rev) continue;
+            const Pending p = e->pending[base + i];
+            const int64_t res = (rev & pollnval) ? -static_cast<int64_t>(Errno::ebadf) : (rev & (watched(p.events)));
+            post(e, p.user, p.data, res, p.resfd);
+            close_pending(p);
+            e->pending[base + i] = e->pending[--e->npending];
+            --kept;
+        }
+        base += kept;
+    }
+}
+
+// An eventfd check like eventfd_ctx_fdget: EBADF for no descriptor,
+// EINVAL for anything but an eventfd. An eventfd is an anonymous inode (no
+// file type) that takes an 8-byte write of 0 (adding nothing); the other
+// anonymous inodes (epoll, signalfd, timerfd, ...) refuse writes.
 Errno check_resfd(int fd) {
     sys::statx_buf st{};
     const long r = sys::statx(fd, "", sys::at_empty_path, sys::statx_type, &st);
     if (is_error(r)) return err(r) == Errno::enoent ? Errno::ebadf : err(r);
-    return (st.stx_mode & sys::s_ifmt) == 0 ? Errno::ok : Errno::einval;
+    if ((st.stx_mode & sys::s_ifmt) != 0) return Errno::einval;
+    const uint64_t zero = 0;
+    return sys::write(fd, &zero, sizeof zero) == sizeof zero ? Errno::ok : Errno::einval;
 }
 
 // ioprio_check_cap: the class must be known (NONE only with level 0).
@@ -148,17 +264,17 @@ Errno check_ioprio(int16_t prio) {
 // AIO ignores the offset there, so the transfer is repeated without one.
 long transfer(Emulated* e, bool reading, int fd, const iovec* iov, unsigned long cnt, int64_t off, int flags) {
     long r = enosys;
-    if (!e->rw2_missing) {
+    if (!flag(e->rw2_missing)) {
         r = reading ? sys::preadv2(fd, iov, cnt, off, flags) : sys::pwritev2(fd, iov, cnt, off, flags);
         if (r == -static_cast<long>(Errno::espipe))
             r = reading ? sys::preadv2(fd, iov, cnt, -1, flags) : sys::pwritev2(fd, iov, cnt, -1, flags);
         if (r != enosys) return r;
-        e->rw2_missing = true;
+        set_flag(e->rw2_missing);
     }
     // Without preadv2: RWF_NOWAIT can not be had; RWF_APPEND writes at the
     // size the file has now; RWF_DSYNC and RWF_SYNC are the write followed
     // by fdatasync or fsync before the completion is posted.
-    if (flags & rwf_nowait) return -static_cast<long>(Errno::eopnotsupp);
+    if (flags & ~(rwf_dsync | rwf_sync | rwf_append)) return -static_cast<long>(Errno::eopnotsupp);
     if ((flags & rwf_append) && !reading) {
         sys::statx_buf st{};
         const long s = sys::statx(fd, "", sys::at_empty_path, sys::statx_size, &st);
@@ -174,79 +290,138 @@ long transfer(Emulated* e, bool reading, int fd, const iovec* iov, unsigned long
     return r;
 }
 
-// Read or write as aio_read/aio_write: errors the kernel reports at
-// submission come back as the function's result, the rest as res.
-Errno run_rw(Emulated* e, const iocb& cb, iocb* user) {
+// What carrying out one request came to: refused (the Errno), completed
+// (res), or a POLL left pending.
+struct Outcome {
+    Errno refused = Errno::ok;
+    int64_t res = 0;
+    bool pending = false;
+    Pending poll{};
+};
+
+// Read or write as aio_read/aio_write: the errors the kernel reports at
+// submission refuse the request, the rest go to res.
+Outcome run_rw(Emulated* e, const iocb& cb) {
     const bool vectored = cb.aio_lio_opcode == IOCB_CMD_PREADV || cb.aio_lio_opcode == IOCB_CMD_PWRITEV;
     const bool reading = cb.aio_lio_opcode == IOCB_CMD_PREAD || cb.aio_lio_opcode == IOCB_CMD_PREADV;
     if (cb.aio_flags & iocb_flag_ioprio)
-        if (Errno x = check_ioprio(cb.aio_reqprio); x != Errno::ok) return x;
-    if (static_cast<uint32_t>(cb.aio_rw_flags) & ~rwf_supported) return Errno::eopnotsupp;
-    if (cb.aio_offset < 0) return Errno::einval;  // rw_verify_area
-    // RWF_HIPRI: the kernel clears it for AIO (nobody polls).
+        if (Errno x = check_ioprio(cb.aio_reqprio); x != Errno::ok) return {x};
+    if (cb.aio_offset < 0) return {Errno::einval};  // rw_verify_area
+    // RWF_HIPRI: the kernel clears it for AIO (nobody polls). Other flags
+    // are the running kernel's to accept (preadv2 answers EOPNOTSUPP).
     const int flags = cb.aio_rw_flags & ~rwf_hipri;
 
-    static constexpr size_t max_iov = 1024;  // UIO_MAXIOV
     iovec one{reinterpret_cast<void*>(static_cast<uintptr_t>(cb.aio_buf)), static_cast<unsigned long>(cb.aio_nbytes)};
     iovec* iov = &one;
     unsigned long cnt = 1;
-    static iovec vec[max_iov];  // vectored requests: the caller's array, copied through the kernel
+    iovec on_stack[iov_on_stack];  // vectored requests: the caller's array, copied through the kernel
+    long mapped = 0;
+    size_t mapped_bytes = 0;
+    uint64_t total = cb.aio_nbytes;
     if (vectored) {
-        if (cb.aio_nbytes > max_iov) return Errno::einval;
+        if (cb.aio_nbytes > max_iov) return {Errno::einval};
         cnt = static_cast<unsigned long>(cb.aio_nbytes);
-        if (Errno x = copy_in(e, vec, reinterpret_cast<const void*>(static_cast<uintptr_t>(cb.aio_buf)),
-                              cnt * sizeof(iovec));
-            x != Errno::ok)
-            return x;
-        iov = vec;
+        iov = on_stack;
+        if (cnt > iov_on_stack) {
+            mapped_bytes = (cnt * sizeof(iovec) + 4095) & ~size_t{4095};
+            mapped = sys::mmap(nullptr, mapped_bytes, sys::prot_read | sys::prot_write,
+                               sys::map_private | sys::map_anonymous, -1, 0);
+            if (is_error(mapped)) return {err(mapped)};
+            iov = reinterpret_cast<iovec*>(mapped);
+        }
+        Errno x = copy_in(e, iov, reinterpret_cast<const void*>(static_cast<uintptr_t>(cb.aio_buf)), cnt * sizeof(iovec));
+        // import_iovec: a length that is negative as an ssize_t is EINVAL.
+        total = 0;
+        for (unsigned long i = 0; x == Errno::ok && i < cnt; ++i) {
+            if (static_cast<long>(iov[i].iov_len) < 0) x = Errno::einval;
+            total += iov[i].iov_len;
+        }
+        if (x != Errno::ok) {
+            if (mapped) (void)sys::munmap(iov, mapped_bytes);
+            return {x};
+        }
+    }
+    // rw_verify_area: the request must end within a loff_t.
+    if (total > static_cast<uint64_t>(INT64_MAX - cb.aio_offset)) {
+        if (mapped) (void)sys::munmap(iov, mapped_bytes);
+        return {Errno::einval};
     }
     const long r = transfer(e, reading, static_cast<int>(cb.aio_fildes), iov, cnt, cb.aio_offset, flags);
+    if (mapped) (void)sys::munmap(iov, mapped_bytes);
     if (is_error(r)) {
         switch (err(r)) {
         case Errno::ebadf:       // no descriptor, or not open for this direction
-        case Errno::eopnotsupp:  // RWF_NOWAIT where the file can not honour it
-            return err(r);
+        case Errno::eopnotsupp:  // an rw flag this kernel or this file does not take
+            return {err(r)};
         case Errno::eisdir:      // no read_iter: the kernel says EINVAL
-            return Errno::einval;
+            return {Errno::einval};
         default:
             break;
         }
     }
-    post(e, user, cb.aio_data, r, (cb.aio_flags & iocb_flag_resfd) ? static_cast<int>(cb.aio_resfd) : -1);
-    return Errno::ok;
+    return {Errno::ok, r};
 }
 
-Errno run_sync(Emulated* e, const iocb& cb, iocb* user) {
-    if (cb.aio_buf || cb.aio_offset || cb.aio_nbytes || cb.aio_rw_flags) return Errno::einval;
+Outcome run_sync(const iocb& cb) {
+    if (cb.aio_buf || cb.aio_offset || cb.aio_nbytes || cb.aio_rw_flags) return {Errno::einval};
     const int fd = static_cast<int>(cb.aio_fildes);
     const long r = cb.aio_lio_opcode == IOCB_CMD_FSYNC ? sys::fsync(fd) : sys::fdatasync(fd);
-    if (r == -static_cast<long>(Errno::ebadf) || r == -static_cast<long>(Errno::einval)) return err(r);
-    post(e, user, cb.aio_data, r, (cb.aio_flags & iocb_flag_resfd) ? static_cast<int>(cb.aio_resfd) : -1);
-    return Errno::ok;
+    if (r == -static_cast<long>(Errno::ebadf) || r == -static_cast<long>(Errno::einval)) return {err(r)};
+    return {Errno::ok, r};
 }
 
-Errno run_poll(Emulated* e, const iocb& cb, iocb* user) {
-    if (static_cast<uint16_t>(cb.aio_buf) != cb.aio_buf) return Errno::einval;
-    if (cb.aio_offset || cb.aio_nbytes || cb.aio_rw_flags) return Errno::einval;
+Outcome run_poll(Emulated* e, const iocb& cb, iocb* user, int resfd) {
+    if (static_cast<uint16_t>(cb.aio_buf) != cb.aio_buf) return {Errno::einval};
+    if (cb.aio_offset || cb.aio_nbytes || cb.aio_rw_flags) return {Errno::einval};
     const uint16_t events = static_cast<uint16_t>(cb.aio_buf) | pollerr | pollhup;
     sys::pollfd p{static_cast<int>(cb.aio_fildes), static_cast<short>(events), 0};
-    const kernel_timespec zero{0, 0};
-    long r = e->ppoll_time64_missing ? enosys : sys::ppoll(&p, 1, &zero);
-    if (r == enosys) {
-        e->ppoll_time64_missing = true;
-        const old_timespec zero32{0, 0};
-        r = sys::ppoll_time32(&p, 1, &zero32);
-    }
-    if (is_error(r)) return err(r);
-    if (p.revents & pollnval) return Errno::ebadf;
-    const int resfd = (cb.aio_flags & iocb_flag_resfd) ? static_cast<int>(cb.aio_resfd) : -1;
+    const long r = ppoll_any(e, &p, 1, 0, nullptr);
+    if (is_error(r)) return {err(r)};
+    if (p.revents & pollnval) return {Errno::ebadf};
     const uint16_t ready = static_cast<uint16_t>(p.revents) & events;
-    if (ready) {
-        post(e, user, cb.aio_data, ready, resfd);
-    } else {
-        e->pending[e->npending++] = Pending{user, cb.aio_data, p.fd, events, resfd};
+    if (ready) return {Errno::ok, ready};
+    // Pending: hold the descriptors as the kernel holds the files, so that
+    // closing them (and the numbers being reused) changes nothing.
+    Outcome o{Errno::ok, 0, true, Pending{user, cb.aio_data, -1, events, -1}};
+    const long fd = sys::fcntl(p.fd, sys::f_dupfd_cloexec, 0);
+    if (is_error(fd)) return {err(fd)};
+    o.poll.fd = static_cast<int>(fd);
+    if (resfd >= 0) {
+        const long efd = sys::fcntl(resfd, sys::f_dupfd_cloexec, 0);
+        if (is_error(efd)) {
+            (void)sys::close(o.poll.fd);
+            return {err(efd)};
+        }
+        o.poll.resfd = static_cast<int>(efd);
     }
-    return Errno::ok;
+    return o;
+}
+
+// The request's own checks and its work, in the kernel's order: the
+// descriptor, the eventfd, aio_key, the command.
+Outcome execute(Emulated* e, const iocb& cb, iocb* user) {
+    if (is_error(sys::fcntl(static_cast<int>(cb.aio_fildes), f_getfd, 0))) return {Errno::ebadf};
+    const int resfd = (cb.aio_flags & iocb_flag_resfd) ? static_cast<int>(cb.aio_resfd) : -1;
+    if (cb.aio_flags & iocb_flag_resfd)
+        if (Errno x = check_resfd(resfd); x != Errno::ok) return {x};
+    // put_user(KIOCB_KEY, &user_iocb->aio_key): a read-only iocb is EFAULT.
+    if (Errno x = copy_out(e, reinterpret_cast<char*>(user) + offsetof(iocb, aio_key), &kiocb_key, sizeof kiocb_key);
+        x != Errno::ok)
+        return {x};
+    switch (cb.aio_lio_opcode) {
+    case IOCB_CMD_PREAD:
+    case IOCB_CMD_PWRITE:
+    case IOCB_CMD_PREADV:
+    case IOCB_CMD_PWRITEV:
+        return run_rw(e, cb);
+    case IOCB_CMD_FSYNC:
+    case IOCB_CMD_FDSYNC:
+        return run_sync(cb);
+    case IOCB_CMD_POLL:
+        return run_poll(e, cb, user, resfd);
+    default:
+        return {Errno::einval};  // NOOP and unknown commands
+    }
 }
 
 // One request, as io_submit_one: Errno::ok when it was accepted.
@@ -256,66 +431,57 @@ Errno submit_one(Emulated* e, iocb* user) {
     if (cb.aio_reserved2) return Errno::einval;
     // The kernel's overflow check: the buffer must be a user address and
     // the length a non-negative ssize_t of this ABI.
-    if (cb.aio_buf != static_cast<uint64_t>(static_cast<uintptr_t>(cb.aio_buf)) ||
-        cb.aio_nbytes > (~0UL >> 1))
+    if (cb.aio_buf != static_cast<uint64_t>(static_cast<uintptr_t>(cb.aio_buf)) || cb.aio_nbytes > (~0UL >> 1))
         return Errno::einval;
-    if (e->npending + unreaped(e) >= e->capacity) return Errno::eagain;
-    if (cb.aio_flags & iocb_flag_resfd)
-        if (Errno x = check_resfd(static_cast<int>(cb.aio_resfd)); x != Errno::ok) return x;
-    // put_user(KIOCB_KEY, &user_iocb->aio_key): the iocb was readable; a
-    // read-only one would fault here in the kernel (EFAULT) and here too.
-    user->aio_key = kiocb_key;
-    switch (cb.aio_lio_opcode) {
-    case IOCB_CMD_PREAD:
-    case IOCB_CMD_PWRITE:
-    case IOCB_CMD_PREADV:
-    case IOCB_CMD_PWRITEV:
-        return run_rw(e, cb, user);
-    case IOCB_CMD_FSYNC:
-    case IOCB_CMD_FDSYNC:
-        return run_sync(e, cb, user);
-    case IOCB_CMD_POLL:
-        return run_poll(e, cb, user);
-    default:
-        return Errno::einval;  // NOOP and unknown commands
+    lock(e->mu);
+    complete_ready_polls(e);
+    if (e->dead || e->npending + unreaped(e) + e->inflight >= e->capacity) {
+        const bool dead = e->dead;
+        unlock(e->mu);
+        return dead ? Errno::einval : Errno::eagain;
     }
+    ++e->inflight;
+    unlock(e->mu);
+    const Outcome o = execute(e, cb, user);
+    lock(e->mu);
+    --e->inflight;
+    if (o.refused == Errno::ok) {
+        if (!o.pending) {
+            post(e, user, cb.aio_data, o.res, (cb.aio_flags & iocb_flag_resfd) ? static_cast<int>(cb.aio_resfd) : -1);
+        } else {
+            e->pending[e->npending++] = o.poll;
+            if (e->sleepers) ring_doorbell(e);  // one more descriptor for them to watch
+        }
+    }
+    unlock(e->mu);
+    return o.refused;
 }
 
 int64_t now_ns() {
     old_timespec ts{};
     (void)sys::clock_gettime(sys::clock_monotonic, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+    return static_cast<int64_t>(ts.tv_sec) * nsec_per_sec + ts.tv_nsec;
 }
 
-// Wait in ppoll for the pending POLL requests (or only for time or a
-// signal), then post those that became ready. remaining_ns < 0: no limit.
-long wait_pending(Emulated* e, int64_t remaining_ns, const SigSet* mask) {
-    for (uint32_t i = 0; i < e->npending; ++i)
-        e->pollfds[i] = sys::pollfd{e->pending[i].fd, static_cast<short>(e->pending[i].events), 0};
-    long r = enosys;
-    if (!e->ppoll_time64_missing) {
-        const kernel_timespec ts{remaining_ns / 1000000000, remaining_ns % 1000000000};
-        r = sys::ppoll(e->pollfds, e->npending, remaining_ns < 0 ? nullptr : &ts, mask);
-        if (r == enosys) e->ppoll_time64_missing = true;
+// Take up to out.size() completions into out, through a bounce buffer and
+// the kernel: an events buffer that can not be written is EFAULT, and what
+// could not be delivered stays in the ring, as with io_getevents (under mu).
+Result<size_t> take(Emulated* e, Span<io_event> out) {
+    size_t n = 0;
+    io_event bounce[32];
+    while (n < out.size()) {
+        const size_t want = out.size() - n < 32 ? out.size() - n : 32;
+        const long got = peek_ring(e->ring, e->ring_nr, Span<io_event>(bounce, want));
+        if (got < 0) return Error{Errno::eio};  // the ring header was overwritten
+        if (got == 0) break;
+        if (Errno x = copy_out(e, out.data() + n, bounce, static_cast<size_t>(got) * sizeof(io_event)); x != Errno::ok) {
+            if (n) break;
+            return Error{x};
+        }
+        consume_ring(e->ring, e->ring_nr, static_cast<size_t>(got));
+        n += static_cast<size_t>(got);
     }
-    if (e->ppoll_time64_missing) {
-        // 32-bit seconds: a longer wait is cut into pieces by the caller's loop.
-        const int64_t sec = remaining_ns / 1000000000;
-        const old_timespec ts{static_cast<long>(sec > 0x7fffffff ? 0x7fffffff : sec),
-                              static_cast<long>(remaining_ns % 1000000000)};
-        r = sys::ppoll_time32(e->pollfds, e->npending, remaining_ns < 0 ? nullptr : &ts, mask);
-    }
-    if (is_error(r) || r == 0) return r;
-    for (uint32_t i = e->npending; i-- > 0;) {
-        const uint16_t rev = static_cast<uint16_t>(e->pollfds[i].revents);
-        if (!rev) continue;
-        const Pending p = e->pending[i];
-        // A descriptor closed while its POLL was pending (the kernel holds
-        // its own reference and would go on waiting): completed with EBADF.
-        post(e, p.user, p.data, (rev & pollnval) ? -static_cast<int64_t>(Errno::ebadf) : (rev & p.events), p.resfd);
-        e->pending[i] = e->pending[--e->npending];
-    }
-    return r;
+    return n;
 }
 
 }  // namespace
@@ -328,10 +494,14 @@ Result<Emulated*> emu_create(unsigned nr_events, aio_context_t* id) {
     const size_t ring_bytes = sizeof(aio_ring) + size_t{ring_nr} * sizeof(io_event);
     const size_t state_at = (ring_bytes + 15) & ~size_t{15};
     const size_t pending_at = state_at + ((sizeof(Emulated) + 15) & ~size_t{15});
-    const size_t pollfds_at = pending_at + size_t{nr_events} * sizeof(Pending);
-    const size_t bytes = (pollfds_at + size_t{nr_events} * sizeof(sys::pollfd) + 4095) & ~size_t{4095};
+    const size_t bytes = (pending_at + size_t{nr_events} * sizeof(Pending) + 4095) & ~size_t{4095};
+    const long bell = sys::eventfd2(0, sys::efd_cloexec | sys::efd_nonblock);
+    if (is_error(bell)) return Error{err(bell)};
     const long m = sys::mmap(nullptr, bytes, sys::prot_read | sys::prot_write, sys::map_private | sys::map_anonymous, -1, 0);
-    if (is_error(m)) return Error{err(m)};
+    if (is_error(m)) {
+        (void)sys::close(static_cast<int>(bell));
+        return Error{err(m)};
+    }
     char* base = reinterpret_cast<char*>(m);
     auto* ring = reinterpret_cast<aio_ring*>(base);
     *ring = aio_ring{0, ring_nr, 0, 0, AIO_RING_MAGIC, AIO_RING_COMPAT_FEATURES, AIO_RING_INCOMPAT_FEATURES,
@@ -341,9 +511,8 @@ Result<Emulated*> emu_create(unsigned nr_events, aio_context_t* id) {
     e->map_bytes = bytes;
     e->ring_nr = ring_nr;
     e->capacity = nr_events;
-    e->npending = 0;
+    e->doorbell = static_cast<int>(bell);
     e->pending = reinterpret_cast<Pending*>(base + pending_at);
-    e->pollfds = reinterpret_cast<sys::pollfd*>(base + pollfds_at);
     *id = static_cast<aio_context_t>(reinterpret_cast<uintptr_t>(ring));
     return e;
 }
@@ -351,8 +520,14 @@ Result<Emulated*> emu_create(unsigned nr_events, aio_context_t* id) {
 Result<Submitted> emu_submit(Emulated* e, Span<iocb* const> requests) {
     static constexpr size_t chunk = 64;
     iocb* list[chunk];
+    if (requests.size() == 0) {
+        lock(e->mu);
+        complete_ready_polls(e);
+        unlock(e->mu);
+    }
     for (size_t i = 0; i < requests.size();) {
-        // The array itself is read through the kernel, a chunk at a time.
+        // The array itself is read through the kernel, a chunk at a time;
+        // a fault partway queues what came before it.
         const size_t k = requests.size() - i < chunk ? requests.size() - i : chunk;
         const Errno x = copy_in(e, list, requests.data() + i, k * sizeof(iocb*));
         if (x != Errno::ok) {
@@ -372,72 +547,128 @@ Result<Submitted> emu_submit(Emulated* e, Span<iocb* const> requests) {
 
 Result<size_t> emu_get_events(Emulated* e, size_t min_nr, Span<io_event> out, const Timeout* timeout,
                               const SigSet* mask) {
-    const int64_t deadline = timeout ? now_ns() + timeout->sec * 1000000000 + timeout->nsec : 0;
-    const bool far = timeout && timeout->sec > 0x7fffffffffffffffLL / 1000000000 - 1000;  // beyond any clock
+    // A deadline no clock reaches is no deadline.
+    int64_t deadline = -1;
+    if (timeout) {
+        const int64_t now = now_ns();
+        if (timeout->sec < (INT64_MAX - now) / nsec_per_sec - 1) deadline = now + timeout->sec * nsec_per_sec + timeout->nsec;
+    }
     size_t n = 0;
+    lock(e->mu);
     for (;;) {
-        // Through a bounce buffer, delivered through the kernel: an events
-        // buffer that can not be written is EFAULT, and what could not be
-        // delivered stays in the ring (as with io_getevents).
-        io_event bounce[32];
-        for (;;) {
-            const size_t want = out.size() - n < 32 ? out.size() - n : 32;
-            const long got = peek_ring(e->ring, e->ring_nr, Span<io_event>(bounce, want));
-            if (got < 0) return Error{Errno::eio};  // the ring header was overwritten
-            if (got == 0) break;
-            if (Errno x = copy_out(e, out.data() + n, bounce, static_cast<size_t>(got) * sizeof(io_event));
-                x != Errno::ok) {
-                if (n) return n;
-                return Error{x};
-            }
-            consume_ring(e->ring, e->ring_nr, static_cast<size_t>(got));
-            n += static_cast<size_t>(got);
+        if (e->dead) {
+            unlock(e->mu);
+            if (n) return n;
+            return Error{Errno::einval};
         }
-        if (n >= min_nr || n == out.size()) return n;
+        complete_ready_polls(e);
+        auto got = take(e, out.subspan(n));
+        if (!got) {
+            unlock(e->mu);
+            if (n) return n;
+            return got;
+        }
+        n += *got;
         int64_t remaining = -1;
-        if (timeout && !far) {
-            remaining = deadline - now_ns();
-            if (remaining <= 0) return n;
+        if (deadline >= 0) remaining = deadline - now_ns();
+        if (n >= min_nr || n == out.size() || (deadline >= 0 && remaining <= 0)) {
+            // Completions left for another waiter: pass the wake-up on.
+            if (e->sleepers && unreaped(e)) ring_doorbell(e);
+            unlock(e->mu);
+            return n;
         }
-        const long r = wait_pending(e, remaining, mask);
+        // Sleep on the doorbell and the pending POLLs' descriptors.
+        sys::pollfd on_stack[watch_on_stack];
+        sys::pollfd* fds = on_stack;
+        const unsigned count = e->npending + 1;
+        long mapped = 0;
+        size_t mapped_bytes = 0;
+        if (count > watch_on_stack) {
+            mapped_bytes = (count * sizeof(sys::pollfd) + 4095) & ~size_t{4095};
+            mapped = sys::mmap(nullptr, mapped_bytes, sys::prot_read | sys::prot_write,
+                               sys::map_private | sys::map_anonymous, -1, 0);
+            if (is_error(mapped)) {
+                unlock(e->mu);
+                if (n) return n;
+                return Error{err(mapped)};
+            }
+            fds = reinterpret_cast<sys::pollfd*>(mapped);
+        }
+        fds[0] = sys::pollfd{e->doorbell, sys::pollin_events, 0};
+        for (unsigned i = 1; i < count; ++i)
+            fds[i] = sys::pollfd{e->pending[i - 1].fd, static_cast<short>(watched(e->pending[i - 1].events)), 0};
+        ++e->sleepers;
+        unlock(e->mu);
+        const long r = ppoll_any(e, fds, count, remaining, mask);
+        const bool rung = fds[0].revents != 0;
+        if (mapped) (void)sys::munmap(fds, mapped_bytes);
+        lock(e->mu);
+        --e->sleepers;
         if (r == -static_cast<long>(Errno::eintr)) {
+            unlock(e->mu);
             if (n) return n;
             return Error{Errno::eintr};
         }
-        if (is_error(r)) return Error{err(r)};
+        if (is_error(r)) {
+            unlock(e->mu);
+            if (n) return n;
+            return Error{err(r)};
+        }
+        // Reset the doorbell, unless it announces the end: every sleeper
+        // must see that one.
+        if (rung && !e->dead) {
+            uint64_t v;
+            (void)sys::read(e->doorbell, &v, sizeof v);
+        }
     }
 }
 
-Result<Cancelled> emu_cancel(Emulated* e, iocb& request) {
+Result<Cancelled> emu_cancel(Emulated* e, iocb* request) {
     uint32_t key = 1;
-    if (copy_in(e, &key, &request.aio_key, sizeof key) != Errno::ok) return Error{Errno::efault};
+    if (copy_in(e, &key, reinterpret_cast<const char*>(request) + offsetof(iocb, aio_key), sizeof key) != Errno::ok)
+        return Error{Errno::efault};
     if (key != kiocb_key) return Error{Errno::einval};
+    lock(e->mu);
+    // A POLL already ready has completed, as in the kernel: not cancellable.
+    complete_ready_polls(e);
     for (uint32_t i = 0; i < e->npending; ++i) {
-        if (e->pending[i].user != &request) continue;
+        if (e->pending[i].user != request) continue;
         const Pending p = e->pending[i];
         e->pending[i] = e->pending[--e->npending];
         // A cancelled POLL completes with the (empty) ready mask, through
         // the ring, as aio_poll_cancel does.
         post(e, p.user, p.data, 0, p.resfd);
+        close_pending(p);
+        unlock(e->mu);
         return Cancelled{true, {}};
     }
+    unlock(e->mu);
     return Error{Errno::einval};  // not in flight, or not cancellable
 }
 
-Errno emu_check_ctxp(Emulated* e, unsigned long* ctxp) {
-    unsigned long old = 1;
+Errno emu_check_ctxp(Emulated* e, aio_context_t* ctxp) {
+    aio_context_t old = 1;
     if (Errno x = copy_in(e, &old, ctxp, sizeof old); x != Errno::ok) return x;
     if (old != 0) return Errno::einval;
-    const unsigned long id = static_cast<unsigned long>(reinterpret_cast<uintptr_t>(e->ring));
+    const aio_context_t id = static_cast<aio_context_t>(reinterpret_cast<uintptr_t>(e->ring));
     return copy_out(e, ctxp, &id, sizeof id);
 }
 
+void emu_shutdown(Emulated* e) {
+    lock(e->mu);
+    e->dead = true;
+    unlock(e->mu);
+    ring_doorbell(e);
+}
+
 void emu_destroy(Emulated* e) {
+    // Pending POLL requests go with the ring, as io_destroy cancels them.
+    for (uint32_t i = 0; i < e->npending; ++i) close_pending(e->pending[i]);
     if (e->pipe_rd >= 0) {
         (void)sys::close(e->pipe_rd);
         (void)sys::close(e->pipe_wr);
     }
-    // Pending POLL requests go with the ring, as io_destroy cancels them.
+    (void)sys::close(e->doorbell);
     (void)sys::munmap(e->ring, e->map_bytes);
 }
 

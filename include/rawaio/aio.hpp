@@ -159,22 +159,77 @@ const char* backend_name(Backend b);
 
 namespace detail {
 struct Emulated;
-}
+
+// One context's state, under both the C++ Context and the libaio-compatible
+// C API: the one implementation of every call (src/context.cpp). Safe to
+// use from several threads at once; see the notes on Context.
+struct Core {
+    aio_context_t id = 0;      // the ring's address; 0: empty
+    Emulated* emu = nullptr;   // emulated backend: its state
+    unsigned nr = 0;           // nr_events as asked for
+    Backend backend = Backend::kernel;
+    uint32_t ring_nr = 0;      // kernel ring's size at creation; 0: never read it in user space
+    uint32_t fork_token = 0;   // kernel backend: the process generation it belongs to
+    int32_t pid = 0;           // emulated backend: the process it belongs to
+    // 0: free; 1: a thread takes completions from the ring in user space;
+    // 2: the context is being destroyed.
+    uint32_t reap_lock = 0;
+    uint32_t in_kernel = 0;    // threads in io_getevents for this context (or destroying it)
+    uint32_t refs = 0;         // calls in progress; top bit: being destroyed
+    uint64_t syscalls = 0;     // AIO system calls made for it
+};
+
+// The calls, as the Context methods below describe them.
+// user_ctxp (the C API's io_setup): the caller's aio_context_t, checked and
+// written as the kernel does (0 before, readable and writable).
+Result<void> core_create(Core& c, unsigned nr_events, Backend backend, aio_context_t* user_ctxp = nullptr);
+Result<Submitted> core_submit(Core& c, Span<iocb* const> requests);
+Result<size_t> core_get_events(Core& c, size_t min_nr, Span<io_event> out, const Timeout* timeout,
+                               const SigSet* mask);
+Result<Cancelled> core_cancel(Core& c, iocb* request);
+// expected: the handle the caller means (the C API), checked first.
+Result<void> core_destroy(Core& c, aio_context_t expected = 0);
+void core_set_ring_reaping(Core& c, bool on);
+// Count a caller in (false: the context is empty or being destroyed) and
+// out; destroy waits until every caller counted in has left.
+bool enter(Core& c);
+void leave(Core& c);
+// The one wait in the kernel (raw result): io_getevents, or io_pgetevents
+// for a mask or a 64-bit timeout on a 32-bit ABI, falling back to the
+// 32-bit-time calls on a kernel without the time64 ones.
+long kernel_wait(aio_context_t id, long min_nr, long nr, io_event* out, const Timeout* timeout, const SigSet* mask);
+// Whether this process has made an emulated context.
+bool process_has_emulated_contexts();
+// RAWAIO_BACKEND=kernel|emulated|auto from the environment; automatic when unset.
+Backend backend_from_environment();
+}  // namespace detail
 
 // An AIO context. Owns what it was given: moving transfers it, destruction
 // destroys it. Not copyable.
+//
+// Threads: submit, get_events, cancel and destroy may be called from
+// several threads at once on one context. Every completion goes to exactly
+// one caller: completions are taken from the ring in user space only while
+// no other thread is inside io_getevents for the context, and by one
+// thread at a time. destroy wakes every waiter (they get EINVAL) and waits
+// until the other callers have left before the ring goes away. Moving a
+// context, or destroying its object, while another thread uses it is the
+// caller's bug, as for any object.
+//
+// fork: the child inherits the kernel's ring, but the context is the
+// parent's: every call in the child answers EINVAL (the kernel's answer to
+// a context of another process) and takes nothing from the ring.
+//
+// Signal handlers: get_events with min_nr 0 never waits for a lock, so a
+// handler may look at a context the interrupted code is using. Other calls
+// on such a context are not async-signal-safe (like malloc).
 class Context {
 public:
     // io_setup(nr_events): nr_events must be at least 1.
     static Result<Context> create(unsigned nr_events, Backend backend = Backend::automatic);
 
     Context() = default;
-    Context(Context&& o) noexcept
-        : id_(o.id_), nr_(o.nr_), backend_(o.backend_), emu_(o.emu_), ring_nr_(o.ring_nr_), syscalls_(o.syscalls_) {
-        o.id_ = 0;
-        o.emu_ = nullptr;
-        o.ring_nr_ = 0;
-    }
+    Context(Context&& o) noexcept : c_(o.c_) { o.c_ = detail::Core{}; }
     Context& operator=(Context&& o) noexcept;
     Context(const Context&) = delete;
     Context& operator=(const Context&) = delete;
@@ -184,20 +239,20 @@ public:
     // backend it is the kernel's aio_context_t; for the emulated one, the
     // address of rawaio's ring (not a kernel context: do not pass it to the
     // raw io_* calls).
-    aio_context_t id() const { return id_; }
+    aio_context_t id() const { return c_.id; }
     // nr_events as asked for at creation (the kernel's ring may hold more).
-    unsigned capacity() const { return nr_; }
-    bool valid() const { return id_ != 0; }
+    unsigned capacity() const { return c_.nr; }
+    bool valid() const { return c_.id != 0; }
     // Which backend carries out this context's requests.
-    Backend backend() const { return backend_; }
+    Backend backend() const { return c_.backend; }
     // How many AIO system calls this context has made (io_submit,
     // io_getevents/io_pgetevents, io_cancel): for benchmarks, syscalls per I/O.
-    uint64_t syscalls() const { return syscalls_; }
+    uint64_t syscalls() const { return __atomic_load_n(&c_.syscalls, __ATOMIC_RELAXED); }
     // The completion ring at id(); the same layout for both backends.
-    const aio_ring* ring() const { return reinterpret_cast<const aio_ring*>(static_cast<uintptr_t>(id_)); }
+    const aio_ring* ring() const { return reinterpret_cast<const aio_ring*>(static_cast<uintptr_t>(c_.id)); }
 
     // io_submit: queue requests, in order. See Submitted.
-    Result<Submitted> submit(Span<iocb* const> requests);
+    Result<Submitted> submit(Span<iocb* const> requests) { return detail::core_submit(c_, requests); }
     Result<Submitted> submit(iocb& one) {
         iocb* p = &one;
         return submit(Span<iocb* const>(&p, 1));
@@ -217,14 +272,15 @@ public:
     // the emulated backend always reads its own ring); the kernel is entered
     // only for what is missing, or to wait. So `out` must be writable
     // memory: an unwritable buffer is EFAULT only when the kernel is asked.
-    // One thread at a time should collect a context's completions.
     //
     // Time is 64-bit everywhere. On i386 a timeout or a mask goes through
     // io_pgetevents_time64 (Linux 5.1+); where that answers ENOSYS the 32-bit
     // calls are used, and a timeout of more than 2^31-1 seconds is refused
     // with EOVERFLOW rather than cut short.
     Result<size_t> get_events(size_t min_nr, Span<io_event> out, const Timeout* timeout = nullptr,
-                              const SigSet* mask = nullptr);
+                              const SigSet* mask = nullptr) {
+        return detail::core_get_events(c_, min_nr, out, timeout, mask);
+    }
     Result<size_t> get_events(size_t min_nr, Span<io_event> out, Timeout timeout, const SigSet* mask = nullptr) {
         return get_events(min_nr, out, &timeout, mask);
     }
@@ -232,25 +288,18 @@ public:
     // Take completions from the ring in user space (the default where the
     // ring's layout is known), or always ask the kernel. For comparisons;
     // the emulated backend always reads its own ring.
-    void set_ring_reaping(bool on);
+    void set_ring_reaping(bool on) { detail::core_set_ring_reaping(c_, on); }
 
     // io_cancel: try to cancel a submitted request. Only POLL requests can
     // be cancelled; for the rest the answer is EINVAL (not in flight).
-    Result<Cancelled> cancel(iocb& request);
+    Result<Cancelled> cancel(iocb& request) { return detail::core_cancel(c_, &request); }
 
     // io_destroy: cancel what can be, wait for what is in flight, unmap the
     // ring. After it the context is empty; destroying an empty one is ok.
-    Result<void> destroy();
+    Result<void> destroy() { return detail::core_destroy(c_); }
 
 private:
-    Result<size_t> kernel_get_events(size_t min_nr, Span<io_event> out, const Timeout* timeout, const SigSet* mask);
-    Context(aio_context_t id, unsigned nr, Backend b, detail::Emulated* e) : id_(id), nr_(nr), backend_(b), emu_(e) {}
-    aio_context_t id_ = 0;
-    unsigned nr_ = 0;
-    Backend backend_ = Backend::kernel;
-    detail::Emulated* emu_ = nullptr;
-    uint32_t ring_nr_ = 0;   // kernel ring's size at creation; 0: do not read the ring
-    uint64_t syscalls_ = 0;  // AIO system calls made for this context
+    detail::Core c_;
 };
 
 // Keep a context busy: `next` fills the iocb of a free slot (returning

@@ -247,6 +247,27 @@ inline long ppoll_time32(pollfd* fds, unsigned nfds, const old_timespec* timeout
     else return syscall(arch::ppoll_time32_nr, fds, nfds, timeout, mask, kernel_sigset_bytes);
 }
 
+// ---- threads and processes sharing memory ----
+
+inline constexpr int futex_wait_private = 128;       // FUTEX_WAIT | FUTEX_PRIVATE_FLAG
+inline constexpr int futex_wake_private = 129;       // FUTEX_WAKE | FUTEX_PRIVATE_FLAG
+// long futex(u32 *uaddr, int op, u32 val, const struct timespec *utime, ...);
+// Only without a timeout here: the timespec's width would differ (futex_time64).
+inline long futex_wait(uint32_t* word, uint32_t expected) {
+    return syscall(arch::nr::futex, word, futex_wait_private, expected, 0);
+}
+inline long futex_wake(uint32_t* word, int count = 0x7fffffff) {
+    return syscall(arch::nr::futex, word, futex_wake_private, count);
+}
+
+inline constexpr int madv_wipeonfork = 18;  // include/uapi/asm-generic/mman-common.h
+// int madvise(unsigned long start, size_t len, int behavior);
+inline long madvise(void* addr, size_t len, int advice) { return syscall(arch::nr::madvise, addr, len, advice); }
+
+inline constexpr int f_dupfd_cloexec = 1030;  // include/uapi/linux/fcntl.h
+// long fcntl(unsigned int fd, unsigned int cmd, unsigned long arg);  (fcntl64 on 32-bit ABIs)
+inline long fcntl(int fd, int cmd, long arg) { return syscall(arch::fcntl_nr, fd, cmd, arg); }
+
 // ---- signals (kernel/signal.c) ----
 
 // struct sigaction as rt_sigaction takes it on x86 (handler, flags,

@@ -33,6 +33,9 @@
  */
 #if defined(__has_include) && !defined(RAWAIO_NO_LIBC_HEADERS)
 #if __has_include(<signal.h>)
+/* As libaio's header does: programs rely on these (memset, strerror, ...). */
+#include <sys/types.h>
+#include <string.h>
 #include <signal.h>
 #define RAWAIO_LIBC_HEADERS 1
 #endif

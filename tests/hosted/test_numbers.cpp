@@ -58,6 +58,8 @@ TEST_CASE("runtime syscall numbers match <asm/unistd.h>") {
     SAME(setitimer);
     SAME(gettid);
     SAME(tgkill);
+    SAME(futex);
+    SAME(madvise);
     SAME(ppoll);
     SAME(process_vm_readv);
     SAME(process_vm_writev);
@@ -73,6 +75,7 @@ TEST_CASE("runtime syscall numbers match <asm/unistd.h>") {
 #ifdef __NR_mmap2
     CHECK(mmap_nr == __NR_mmap2);
     CHECK(ftruncate_nr == __NR_ftruncate64);
+    CHECK(fcntl_nr == __NR_fcntl64);
     CHECK(nr::io_pgetevents_time64 == __NR_io_pgetevents_time64);
     CHECK(nr::clock_gettime64 == __NR_clock_gettime64);
     CHECK(nr::ppoll_time64 == __NR_ppoll_time64);
@@ -83,6 +86,7 @@ TEST_CASE("runtime syscall numbers match <asm/unistd.h>") {
 #else
     CHECK(mmap_nr == __NR_mmap);
     CHECK(ftruncate_nr == __NR_ftruncate);
+    CHECK(fcntl_nr == __NR_fcntl);
     CHECK(pgetevents_time64_nr == __NR_io_pgetevents);
     CHECK(ppoll_time64_nr == __NR_ppoll);
     CHECK(getevents_time64);

@@ -51,7 +51,10 @@ inline constexpr long pread64 = 180;
 inline constexpr long pwrite64 = 181;
 inline constexpr long mmap2 = 192;
 inline constexpr long ftruncate64 = 194;
+inline constexpr long madvise = 219;
+inline constexpr long fcntl64 = 221;
 inline constexpr long gettid = 224;
+inline constexpr long futex = 240;
 inline constexpr long io_setup = 245;
 inline constexpr long io_destroy = 246;
 inline constexpr long io_getevents = 247;
@@ -99,6 +102,8 @@ inline constexpr off_args split_offset(int64_t off) {
 inline constexpr long mmap_nr = nr::mmap2;
 inline constexpr long mmap_offset_arg(uint64_t byte_offset) { return static_cast<long>(byte_offset >> 12); }
 inline constexpr long ftruncate_nr = nr::ftruncate64;
+// fcntl with 64-bit-safe locks: fcntl64 on i386.
+inline constexpr long fcntl_nr = nr::fcntl64;
 
 // Time: io_getevents (247), io_pgetevents (385) and ppoll (309) take the
 // old 32-bit timespec; the y2038-safe calls are io_pgetevents_time64 (416)

@@ -38,6 +38,7 @@ inline constexpr long pwrite64 = 18;
 inline constexpr long readv = 19;
 inline constexpr long writev = 20;
 inline constexpr long mremap = 25;
+inline constexpr long madvise = 28;
 inline constexpr long setitimer = 38;
 inline constexpr long getpid = 39;
 inline constexpr long fork = 57;
@@ -45,6 +46,7 @@ inline constexpr long execve = 59;
 inline constexpr long wait4 = 61;
 inline constexpr long kill = 62;
 inline constexpr long uname = 63;
+inline constexpr long fcntl = 72;
 inline constexpr long fsync = 74;
 inline constexpr long fdatasync = 75;
 inline constexpr long ftruncate = 77;
@@ -52,6 +54,7 @@ inline constexpr long chdir = 80;
 inline constexpr long mount = 165;
 inline constexpr long reboot = 169;
 inline constexpr long gettid = 186;
+inline constexpr long futex = 202;
 inline constexpr long io_setup = 206;
 inline constexpr long io_destroy = 207;
 inline constexpr long io_getevents = 208;
@@ -93,6 +96,8 @@ inline constexpr off_args split_offset(int64_t off) { return {static_cast<long>(
 inline constexpr long mmap_nr = nr::mmap;
 inline constexpr long mmap_offset_arg(uint64_t byte_offset) { return static_cast<long>(byte_offset); }
 inline constexpr long ftruncate_nr = nr::ftruncate;
+// fcntl with 64-bit-safe locks: plain fcntl on LP64.
+inline constexpr long fcntl_nr = nr::fcntl;
 
 // Time: the LP64 timespec of io_getevents and ppoll is already 64-bit
 // (y2038-safe). io_pgetevents takes the same 64-bit timespec.
