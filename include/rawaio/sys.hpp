@@ -206,6 +206,8 @@ inline long mremap(void* old_addr, size_t old_len, size_t new_len, int flags, vo
 }
 // int munmap(unsigned long addr, size_t len);
 inline long munmap(void* addr, size_t len) { return syscall(arch::nr::munmap, addr, len); }
+// int mprotect(unsigned long start, size_t len, unsigned long prot);
+inline long mprotect(void* addr, size_t len, int prot) { return syscall(arch::nr::mprotect, addr, len, prot); }
 
 // int pipe2(int fildes[2], int flags);
 inline long pipe2(int fds[2], int flags) { return syscall(arch::nr::pipe2, fds, flags); }
@@ -227,6 +229,8 @@ inline constexpr int efd_nonblock = 04000;
 inline constexpr int efd_cloexec = 02000000;
 // int eventfd2(unsigned int count, int flags);
 inline long eventfd2(unsigned initval, int flags) { return syscall(arch::nr::eventfd2, initval, flags); }
+// int epoll_create1(int flags);
+inline long epoll_create1(int flags) { return syscall(arch::nr::epoll_create1, flags); }
 
 struct pollfd {
     int fd;

@@ -80,5 +80,8 @@ inline const char* direct_path = nullptr;
 // The cases of aio_commands.cpp.
 extern const Entry command_cases[];
 extern const size_t command_case_count;
+// The cases of aio_checks.cpp.
+extern const Entry check_cases[];
+extern const size_t check_case_count;
 
 }  // namespace rawaio::test::aio

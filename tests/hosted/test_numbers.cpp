@@ -60,6 +60,8 @@ TEST_CASE("runtime syscall numbers match <asm/unistd.h>") {
     SAME(tgkill);
     SAME(futex);
     SAME(madvise);
+    SAME(mprotect);
+    SAME(epoll_create1);
     SAME(ppoll);
     SAME(process_vm_readv);
     SAME(process_vm_writev);
