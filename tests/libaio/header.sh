@@ -25,5 +25,31 @@ for std in c++11 c++20; do
     try g++ $m -std=$std -Wall -Wextra -pedantic -Werror -fsyntax-only -I"$inc" "$dir/t.cpp"
     try g++ $m -std=$std -Wall -Wextra -pedantic -Werror -fsyntax-only -ffreestanding -nostdinc -isystem "$gcc_inc" -I"$inc" "$dir/t.cpp"
 done
+# Programs written against libaio's header use what it includes
+# (<sys/types.h>, <string.h>, <signal.h>) without including it themselves:
+# such a program compiles against the system header (the oracle, where
+# libaio-dev is installed) and must against ours. The negative control:
+# ours without the C library's headers must reject it.
+cat > "$dir/uses.c" <<'EOF2'
+#include <libaio.h>
+int use(char *buf, size_t n, off_t off, int e) {
+    sigset_t s;
+    sigemptyset(&s);
+    memset(buf, 0, n);
+    return (int)strlen(strerror(e)) + memcmp(buf, buf, n) + (int)off;
+}
+EOF2
+if [ -f /usr/include/libaio.h ]; then
+    try gcc $m -std=gnu11 -Wall -Werror -fsyntax-only "$dir/uses.c"
+fi
+for std in gnu99 gnu11; do
+    try gcc $m -std=$std -Wall -Werror -fsyntax-only -I"$inc" "$dir/uses.c"
+done
+try g++ $m -std=gnu++20 -Wall -Werror -fsyntax-only -I"$inc" -x c++ "$dir/uses.c"
+if gcc $m -std=gnu11 -Wall -Werror -fsyntax-only -DRAWAIO_NO_LIBC_HEADERS -I"$inc" "$dir/uses.c" > "$dir/log" 2>&1; then
+    failed=$((failed + 1)); echo "FAIL: the negative control compiled: the check above can not fail"
+else
+    passed=$((passed + 1)); echo "ok: without the C library's headers the program is rejected (negative control)"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
