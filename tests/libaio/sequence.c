@@ -152,6 +152,11 @@ int main(void) {
     printf("io_destroy: %d\n", io_destroy(ctx));
     printf("io_destroy again: %d\n", io_destroy(ctx));
     printf("io_queue_release unknown: %d\n", io_queue_release(bad));
+    /* Looks (min_nr 0) on a context nobody made are the kernel's to answer. */
+    printf("getevents min 0, NULL: %d\n", io_getevents(NULL, 0, 1, ev, &zero));
+    printf("getevents min 0 no timeout, NULL: %d\n", io_getevents(NULL, 0, 1, ev, NULL));
+    printf("pgetevents min 0, NULL: %d\n", io_pgetevents(NULL, 0, 1, ev, &zero, &none));
+    printf("io_queue_run NULL: %d\n", io_queue_run(NULL));
     close(fd);
     return 0;
 }
