@@ -141,7 +141,7 @@ int get_events(io_context_t ctx, long min_nr, long nr, struct io_event* events, 
     if (!s)
         return unknown(detail::kernel_wait(id, min_nr, nr, out, t.present ? &to : nullptr,
                                            static_cast<const SigSet*>(mask)));
-    auto r = detail::core_get_events(s->core, static_cast<size_t>(min_nr), Span<rawaio::io_event>(out, static_cast<size_t>(nr)),
+    auto r = detail::core_get_events_entered(s->core, static_cast<size_t>(min_nr), Span<rawaio::io_event>(out, static_cast<size_t>(nr)),
                                      t.present ? &to : nullptr, static_cast<const SigSet*>(mask));
     detail::leave(s->core);
     return r ? static_cast<int>(*r) : neg(r.error());
@@ -190,7 +190,7 @@ int io_submit(io_context_t ctx, long nr, struct iocb* ios[]) {
     if (nr < 0) return neg(Errno::einval);  // before the context, as the kernel checks
     Slot* s = acquire(id);
     if (!s) return unknown(sys::io_submit(id, nr, reinterpret_cast<rawaio::iocb**>(ios)));
-    auto r = detail::core_submit(s->core, Span<rawaio::iocb* const>(reinterpret_cast<rawaio::iocb**>(ios), static_cast<size_t>(nr)));
+    auto r = detail::core_submit_entered(s->core, Span<rawaio::iocb* const>(reinterpret_cast<rawaio::iocb**>(ios), static_cast<size_t>(nr)));
     detail::leave(s->core);
     return r ? static_cast<int>(r->count) : neg(r.error());
 }
@@ -200,7 +200,7 @@ int RAWAIO_V04(io_cancel)(io_context_t ctx, struct iocb* iocb, struct io_event* 
     auto* cb = reinterpret_cast<rawaio::iocb*>(iocb);
     Slot* s = acquire(id);
     if (!s) return unknown(sys::io_cancel(id, cb, reinterpret_cast<rawaio::io_event*>(evt)));
-    auto r = detail::core_cancel(s->core, cb);
+    auto r = detail::core_cancel_entered(s->core, cb);
     detail::leave(s->core);
     if (!r) return neg(r.error());
     // Since Linux 3.11 the completion follows through the ring.

@@ -274,44 +274,48 @@ Result<void> core_create(Core& c, unsigned nr_events, Backend backend, aio_conte
 
 Result<Submitted> core_submit(Core& c, Span<iocb* const> requests) {
     if (!enter(c)) return fail(Errno::einval);  // an empty or destroyed context, as the kernel would say
-    if (!same_process(c)) {
-        leave(c);
-        return fail(Errno::einval);
-    }
-    Result<Submitted> result = Submitted{0, 0};
-    if (c.emu) {
-        result = emu_submit(c.emu, requests);
-    } else if (requests.size()) {
-        const size_t n = requests.size() > static_cast<size_t>(long_max) ? static_cast<size_t>(long_max) : requests.size();
-        count_syscall(c);
-        const long r = sys::io_submit(c.id, static_cast<long>(n), const_cast<iocb**>(requests.data()));
-        if (is_error(r)) result = fail(errno_of(r));
-        else result = Submitted{static_cast<size_t>(r), requests.size() - static_cast<size_t>(r)};
-    }
+    auto r = core_submit_entered(c, requests);
     leave(c);
-    return result;
+    return r;
+}
+
+Result<Submitted> core_submit_entered(Core& c, Span<iocb* const> requests) {
+    if (!same_process(c)) return fail(Errno::einval);
+    if (c.emu) return emu_submit(c.emu, requests);
+    if (!requests.size()) return Submitted{0, 0};
+    const size_t n = requests.size() > static_cast<size_t>(long_max) ? static_cast<size_t>(long_max) : requests.size();
+    count_syscall(c);
+    const long r = sys::io_submit(c.id, static_cast<long>(n), const_cast<iocb**>(requests.data()));
+    if (is_error(r)) return fail(errno_of(r));
+    return Submitted{static_cast<size_t>(r), requests.size() - static_cast<size_t>(r)};
 }
 
 Result<size_t> core_get_events(Core& c, size_t min_nr, Span<io_event> out, const Timeout* timeout, const SigSet* mask) {
+    if (!enter(c)) return fail(Errno::einval);
+    auto r = core_get_events_entered(c, min_nr, out, timeout, mask);
+    leave(c);
+    return r;
+}
+
+Result<size_t> core_get_events_entered(Core& c, size_t min_nr, Span<io_event> out, const Timeout* timeout,
+                                       const SigSet* mask) {
     if (min_nr > out.size()) return fail(Errno::einval);  // the kernel's answer too
     // The kernel does not check tv_nsec (a negative one was seen to wait
     // forever): rawaio does.
     if (timeout && (timeout->sec < 0 || timeout->nsec < 0 || timeout->nsec >= nsec_per_sec)) return fail(Errno::einval);
-    if (!enter(c)) return fail(Errno::einval);
-    if (!same_process(c)) {
-        leave(c);
-        return fail(Errno::einval);
-    }
-    if (c.emu) {
-        auto r = emu_get_events(c.emu, min_nr, out, timeout, mask);
-        leave(c);
-        return r;
-    }
+    if (!same_process(c)) return fail(Errno::einval);
+    if (c.emu) return emu_get_events(c.emu, min_nr, out, timeout, mask);
+    const uint32_t ring_nr = __atomic_load_n(&c.ring_nr, __ATOMIC_RELAXED);
+    auto* ring = reinterpret_cast<aio_ring*>(c.id);
+    // A look at an empty ring: nothing to take, and no lock to take.
+    if (min_nr == 0 && ring_nr &&
+        __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE) == __atomic_load_n(&ring->head, __ATOMIC_RELAXED))
+        return size_t{0};
     // Completions already in the ring need no system call.
     size_t got = 0;
     bool ring_read = false;
     if (lock_ring(c)) {
-        const long n = reap_ring(reinterpret_cast<aio_ring*>(c.id), c.ring_nr, out);
+        const long n = reap_ring(ring, c.ring_nr, out);
         if (n >= 0) {
             got = static_cast<size_t>(n);
             ring_read = true;
@@ -320,27 +324,20 @@ Result<size_t> core_get_events(Core& c, size_t min_nr, Span<io_event> out, const
         }
         unlock_ring(c);
     }
-    if (got >= min_nr && (ring_read || got > 0)) {
-        leave(c);
-        return got;
-    }
-    Result<size_t> result = got;
+    if (got >= min_nr && (ring_read || got > 0)) return got;
     switch (enter_kernel(c, min_nr == 0)) {
-    case Entry::busy: break;  // another thread is taking them
-    case Entry::gone: result = fail(Errno::einval); break;
-    case Entry::go: {
-        const long nr = static_cast<long>(out.size() - got > static_cast<size_t>(long_max) ? static_cast<size_t>(long_max)
-                                                                                         : out.size() - got);
-        count_syscall(c);
-        const long r = kernel_wait(c.id, static_cast<long>(min_nr - got), nr, out.data() + got, timeout, mask);
-        leave_kernel(c);
-        if (!is_error(r)) result = got + static_cast<size_t>(r);
-        else if (!got) result = fail(errno_of(r));
-        break;
+    case Entry::busy: return got;  // another thread is taking them
+    case Entry::gone: return fail(Errno::einval);
+    case Entry::go: break;
     }
-    }
-    leave(c);
-    return result;
+    const long nr = static_cast<long>(out.size() - got > static_cast<size_t>(long_max) ? static_cast<size_t>(long_max)
+                                                                                     : out.size() - got);
+    count_syscall(c);
+    const long r = kernel_wait(c.id, static_cast<long>(min_nr - got), nr, out.data() + got, timeout, mask);
+    leave_kernel(c);
+    if (!is_error(r)) return got + static_cast<size_t>(r);
+    if (got) return got;
+    return fail(errno_of(r));
 }
 
 void core_set_ring_reaping(Core& c, bool on) {
@@ -349,28 +346,21 @@ void core_set_ring_reaping(Core& c, bool on) {
 
 Result<Cancelled> core_cancel(Core& c, iocb* request) {
     if (!enter(c)) return fail(Errno::einval);
-    if (!same_process(c)) {
-        leave(c);
-        return fail(Errno::einval);
-    }
-    Result<Cancelled> result = Cancelled{};
-    if (c.emu) {
-        result = emu_cancel(c.emu, request);
-    } else {
-        count_syscall(c);
-        Cancelled done;
-        const long r = sys::io_cancel(c.id, request, &done.event);
-        if (r == -static_cast<long>(Errno::einprogress)) {
-            result = done;
-        } else if (is_error(r)) {
-            result = fail(errno_of(r));
-        } else {
-            done.in_ring = false;
-            result = done;
-        }
-    }
+    auto r = core_cancel_entered(c, request);
     leave(c);
-    return result;
+    return r;
+}
+
+Result<Cancelled> core_cancel_entered(Core& c, iocb* request) {
+    if (!same_process(c)) return fail(Errno::einval);
+    if (c.emu) return emu_cancel(c.emu, request);
+    count_syscall(c);
+    Cancelled done;
+    const long r = sys::io_cancel(c.id, request, &done.event);
+    if (r == -static_cast<long>(Errno::einprogress)) return done;
+    if (is_error(r)) return fail(errno_of(r));
+    done.in_ring = false;
+    return done;
 }
 
 Result<void> core_destroy(Core& c, aio_context_t expected) {
