@@ -34,10 +34,11 @@ namespace sys = rawaio::sys;
 //
 // Each context made here lives in a slot: its detail::Core, which every
 // call goes through. A slot is claimed before it is filled and published
-// (live) after; a call finds the live slot holding its handle and counts
-// itself in (detail::enter) before using it, so destroy waits for it; a
-// handle leaves the table before its ring goes away. A slot's refs are
-// never written by a new owner: a late lookup may hold them for a moment.
+// (live) after; a call finds the live slot holding its handle, and the
+// core counts it in where it must (waits, the emulated backend), checking
+// that the slot still holds that handle; a handle leaves the table before
+// its slot is free. A slot's refs are never written by a new owner: a late
+// caller may hold them for a moment.
 
 struct Slot {
     detail::Core core;
@@ -49,20 +50,14 @@ Slot table[table_size];
 
 size_t home(uintptr_t id) { return (id >> 12) & (table_size - 1); }
 
-// The live slot of a handle, found and counted in: release it with
-// detail::leave. Null: not a context made here.
-Slot* acquire(uintptr_t id, bool count_in = true) {
+// The live slot of a handle. Null: not a context made here. The core
+// checks again, where it matters, that the slot still holds the handle.
+Slot* find(uintptr_t id) {
     if (id == 0) return nullptr;
     for (size_t i = 0, h = home(id); i < table_size; ++i, h = (h + 1) & (table_size - 1)) {
         Slot& s = table[h];
-        if (__atomic_load_n(&s.state, __ATOMIC_ACQUIRE) != slot_live ||
-            __atomic_load_n(&s.core.id, __ATOMIC_ACQUIRE) != id)
-            continue;
-        if (!count_in) return &s;
-        if (!detail::enter(s.core)) continue;  // being destroyed
         if (__atomic_load_n(&s.state, __ATOMIC_ACQUIRE) == slot_live && __atomic_load_n(&s.core.id, __ATOMIC_ACQUIRE) == id)
             return &s;
-        detail::leave(s.core);
     }
     return nullptr;
 }
@@ -137,13 +132,13 @@ int get_events(io_context_t ctx, long min_nr, long nr, struct io_event* events, 
     if (t.present && (t.sec < 0 || t.nsec < 0 || t.nsec >= 1000000000)) return neg(Errno::einval);
     const Timeout to{t.sec, t.nsec};
     auto* out = reinterpret_cast<rawaio::io_event*>(events);
-    Slot* s = acquire(id);
+    Slot* s = find(id);
     if (!s)
         return unknown(detail::kernel_wait(id, min_nr, nr, out, t.present ? &to : nullptr,
                                            static_cast<const SigSet*>(mask)));
-    auto r = detail::core_get_events_entered(s->core, static_cast<size_t>(min_nr), Span<rawaio::io_event>(out, static_cast<size_t>(nr)),
-                                     t.present ? &to : nullptr, static_cast<const SigSet*>(mask));
-    detail::leave(s->core);
+    auto r = detail::core_get_events_at(s->core, id, static_cast<size_t>(min_nr),
+                                        Span<rawaio::io_event>(out, static_cast<size_t>(nr)), t.present ? &to : nullptr,
+                                        static_cast<const SigSet*>(mask));
     return r ? static_cast<int>(*r) : neg(r.error());
 }
 
@@ -178,7 +173,7 @@ int io_setup(int maxevents, io_context_t* ctxp) {
 
 int io_destroy(io_context_t ctx) {
     const uintptr_t id = reinterpret_cast<uintptr_t>(ctx);
-    Slot* s = acquire(id, false);
+    Slot* s = find(id);
     if (!s) return unknown(sys::io_destroy(id));
     auto r = detail::core_destroy(s->core, id);
     if (__atomic_load_n(&s->core.id, __ATOMIC_ACQUIRE) == 0) __atomic_store_n(&s->state, slot_free, __ATOMIC_RELEASE);
@@ -188,20 +183,18 @@ int io_destroy(io_context_t ctx) {
 int io_submit(io_context_t ctx, long nr, struct iocb* ios[]) {
     const uintptr_t id = reinterpret_cast<uintptr_t>(ctx);
     if (nr < 0) return neg(Errno::einval);  // before the context, as the kernel checks
-    Slot* s = acquire(id);
+    Slot* s = find(id);
     if (!s) return unknown(sys::io_submit(id, nr, reinterpret_cast<rawaio::iocb**>(ios)));
-    auto r = detail::core_submit_entered(s->core, Span<rawaio::iocb* const>(reinterpret_cast<rawaio::iocb**>(ios), static_cast<size_t>(nr)));
-    detail::leave(s->core);
+    auto r = detail::core_submit_at(s->core, id, Span<rawaio::iocb* const>(reinterpret_cast<rawaio::iocb**>(ios), static_cast<size_t>(nr)));
     return r ? static_cast<int>(r->count) : neg(r.error());
 }
 
 int RAWAIO_V04(io_cancel)(io_context_t ctx, struct iocb* iocb, struct io_event* evt) {
     const uintptr_t id = reinterpret_cast<uintptr_t>(ctx);
     auto* cb = reinterpret_cast<rawaio::iocb*>(iocb);
-    Slot* s = acquire(id);
+    Slot* s = find(id);
     if (!s) return unknown(sys::io_cancel(id, cb, reinterpret_cast<rawaio::io_event*>(evt)));
-    auto r = detail::core_cancel_entered(s->core, cb);
-    detail::leave(s->core);
+    auto r = detail::core_cancel_at(s->core, id, cb);
     if (!r) return neg(r.error());
     // Since Linux 3.11 the completion follows through the ring.
     if (r->in_ring) return neg(Errno::einprogress);

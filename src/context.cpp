@@ -120,7 +120,11 @@ bool same_process(const Core& c) {
 // rawaio does not know is unknown, not a question for the kernel.
 bool emulated_in_use = false;
 
-void count_syscall(Core& c) { __atomic_add_fetch(&c.syscalls, 1, __ATOMIC_RELAXED); }
+// A statistic, not a lock: no locked instruction for it (concurrent calls
+// may miss a count).
+void count_syscall(Core& c) {
+    __atomic_store_n(&c.syscalls, __atomic_load_n(&c.syscalls, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
 
 // ---- the ring, shared between user-space reapers and the kernel ----
 
@@ -135,9 +139,18 @@ bool lock_ring(Core& c) {
     return false;
 }
 
+// A plain release store: the common case (nobody waiting) costs no locked
+// instruction. A thread that announced itself in in_kernel just as the
+// lock was released may miss the wake-up; it waits a millisecond at most
+// (wait_ring).
 void unlock_ring(Core& c) {
-    store(c.reap_lock, ring_free);
-    if (load(c.in_kernel)) (void)sys::futex_wake(&c.reap_lock);
+    __atomic_store_n(&c.reap_lock, ring_free, __ATOMIC_RELEASE);
+    if (__atomic_load_n(&c.in_kernel, __ATOMIC_RELAXED)) (void)sys::futex_wake(&c.reap_lock);
+}
+
+void wait_ring(Core& c) {
+    const old_timespec ms{0, 1000000};
+    (void)sys::futex_wait(&c.reap_lock, ring_taken, &ms);
 }
 
 enum class Entry { go, busy, gone };
@@ -155,7 +168,7 @@ Entry enter_kernel(Core& c, bool look) {
             __atomic_sub_fetch(&c.in_kernel, 1, __ATOMIC_SEQ_CST);
             return l == ring_gone ? Entry::gone : Entry::busy;
         }
-        (void)sys::futex_wait(&c.reap_lock, ring_taken);
+        wait_ring(c);
     }
 }
 
@@ -201,13 +214,13 @@ long kernel_wait(aio_context_t id, long min, long nr, io_event* out, const Timeo
                 : sys::io_getevents(id, min, nr, out, timeout ? &ts : nullptr);
 }
 
-bool enter(Core& c) {
-    if (!__atomic_load_n(&c.id, __ATOMIC_ACQUIRE)) return false;
+bool enter(Core& c, aio_context_t id) {
+    if (!id || __atomic_load_n(&c.id, __ATOMIC_ACQUIRE) != id) return false;
     uint32_t r = load(c.refs);
     do {
         if (r & dying) return false;
     } while (!__atomic_compare_exchange_n(&c.refs, &r, r + 1, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
-    if (!__atomic_load_n(&c.id, __ATOMIC_ACQUIRE)) {
+    if (__atomic_load_n(&c.id, __ATOMIC_ACQUIRE) != id) {
         leave(c);
         return false;
     }
@@ -272,91 +285,107 @@ Result<void> core_create(Core& c, unsigned nr_events, Backend backend, aio_conte
     return {};
 }
 
-Result<Submitted> core_submit(Core& c, Span<iocb* const> requests) {
-    if (!enter(c)) return fail(Errno::einval);  // an empty or destroyed context, as the kernel would say
-    auto r = core_submit_entered(c, requests);
-    leave(c);
-    return r;
-}
+aio_context_t handle(const Core& c) { return __atomic_load_n(&c.id, __ATOMIC_ACQUIRE); }
 
-Result<Submitted> core_submit_entered(Core& c, Span<iocb* const> requests) {
+Result<Submitted> core_submit(Core& c, Span<iocb* const> requests) { return core_submit_at(c, handle(c), requests); }
+
+// The kernel backend needs no count of callers here: the handle goes to the
+// kernel as it is (after destroy, the kernel's EINVAL).
+Result<Submitted> core_submit_at(Core& c, aio_context_t id, Span<iocb* const> requests) {
+    if (!id) return fail(Errno::einval);  // an empty context, as the kernel would say
     if (!same_process(c)) return fail(Errno::einval);
-    if (c.emu) return emu_submit(c.emu, requests);
+    if (c.emu) {
+        if (!enter(c, id)) return fail(Errno::einval);
+        auto r = emu_submit(c.emu, requests);
+        leave(c);
+        return r;
+    }
     if (!requests.size()) return Submitted{0, 0};
     const size_t n = requests.size() > static_cast<size_t>(long_max) ? static_cast<size_t>(long_max) : requests.size();
     count_syscall(c);
-    const long r = sys::io_submit(c.id, static_cast<long>(n), const_cast<iocb**>(requests.data()));
+    const long r = sys::io_submit(id, static_cast<long>(n), const_cast<iocb**>(requests.data()));
     if (is_error(r)) return fail(errno_of(r));
     return Submitted{static_cast<size_t>(r), requests.size() - static_cast<size_t>(r)};
 }
 
 Result<size_t> core_get_events(Core& c, size_t min_nr, Span<io_event> out, const Timeout* timeout, const SigSet* mask) {
-    if (!enter(c)) return fail(Errno::einval);
-    auto r = core_get_events_entered(c, min_nr, out, timeout, mask);
-    leave(c);
-    return r;
+    return core_get_events_at(c, handle(c), min_nr, out, timeout, mask);
 }
 
-Result<size_t> core_get_events_entered(Core& c, size_t min_nr, Span<io_event> out, const Timeout* timeout,
-                                       const SigSet* mask) {
+Result<size_t> core_get_events_at(Core& c, aio_context_t id, size_t min_nr, Span<io_event> out, const Timeout* timeout,
+                                  const SigSet* mask) {
     if (min_nr > out.size()) return fail(Errno::einval);  // the kernel's answer too
     // The kernel does not check tv_nsec (a negative one was seen to wait
     // forever): rawaio does.
     if (timeout && (timeout->sec < 0 || timeout->nsec < 0 || timeout->nsec >= nsec_per_sec)) return fail(Errno::einval);
-    if (!same_process(c)) return fail(Errno::einval);
-    if (c.emu) return emu_get_events(c.emu, min_nr, out, timeout, mask);
-    const uint32_t ring_nr = __atomic_load_n(&c.ring_nr, __ATOMIC_RELAXED);
-    auto* ring = reinterpret_cast<aio_ring*>(c.id);
+    if (!id || !same_process(c)) return fail(Errno::einval);
+    if (c.emu) {
+        if (!enter(c, id)) return fail(Errno::einval);
+        auto r = emu_get_events(c.emu, min_nr, out, timeout, mask);
+        leave(c);
+        return r;
+    }
+    auto* ring = reinterpret_cast<aio_ring*>(id);
     // A look at an empty ring: nothing to take, and no lock to take.
-    if (min_nr == 0 && ring_nr &&
+    if (min_nr == 0 && __atomic_load_n(&c.ring_nr, __ATOMIC_RELAXED) &&
         __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE) == __atomic_load_n(&ring->head, __ATOMIC_RELAXED))
         return size_t{0};
-    // Completions already in the ring need no system call.
+    // Completions already in the ring need no system call. Holding
+    // reap_lock keeps destroy away (it takes the lock first), so the ring
+    // stays mapped while it is read.
     size_t got = 0;
     bool ring_read = false;
     if (lock_ring(c)) {
-        const long n = reap_ring(ring, c.ring_nr, out);
-        if (n >= 0) {
-            got = static_cast<size_t>(n);
-            ring_read = true;
-        } else {
-            __atomic_store_n(&c.ring_nr, uint32_t{0}, __ATOMIC_RELAXED);  // not a ring to read any more
+        if (__atomic_load_n(&c.id, __ATOMIC_ACQUIRE) == id) {
+            const long n = reap_ring(ring, c.ring_nr, out);
+            if (n >= 0) {
+                got = static_cast<size_t>(n);
+                ring_read = true;
+            } else {
+                __atomic_store_n(&c.ring_nr, uint32_t{0}, __ATOMIC_RELAXED);  // not a ring to read any more
+            }
         }
         unlock_ring(c);
     }
     if (got >= min_nr && (ring_read || got > 0)) return got;
+    // Into the kernel: counted in, so that destroy waits for this thread.
+    if (!enter(c, id)) return got ? Result<size_t>(got) : fail(Errno::einval);
+    Result<size_t> result = got;
     switch (enter_kernel(c, min_nr == 0)) {
-    case Entry::busy: return got;  // another thread is taking them
-    case Entry::gone: return fail(Errno::einval);
-    case Entry::go: break;
+    case Entry::busy: break;  // another thread is taking them
+    case Entry::gone: if (!got) result = fail(Errno::einval); break;
+    case Entry::go: {
+        const long nr = static_cast<long>(out.size() - got > static_cast<size_t>(long_max) ? static_cast<size_t>(long_max)
+                                                                                         : out.size() - got);
+        count_syscall(c);
+        const long r = kernel_wait(id, static_cast<long>(min_nr - got), nr, out.data() + got, timeout, mask);
+        leave_kernel(c);
+        if (!is_error(r)) result = got + static_cast<size_t>(r);
+        else if (!got) result = fail(errno_of(r));
+        break;
     }
-    const long nr = static_cast<long>(out.size() - got > static_cast<size_t>(long_max) ? static_cast<size_t>(long_max)
-                                                                                     : out.size() - got);
-    count_syscall(c);
-    const long r = kernel_wait(c.id, static_cast<long>(min_nr - got), nr, out.data() + got, timeout, mask);
-    leave_kernel(c);
-    if (!is_error(r)) return got + static_cast<size_t>(r);
-    if (got) return got;
-    return fail(errno_of(r));
+    }
+    leave(c);
+    return result;
 }
 
 void core_set_ring_reaping(Core& c, bool on) {
     __atomic_store_n(&c.ring_nr, on && !c.emu && c.id ? readable_ring(c.id) : 0u, __ATOMIC_RELAXED);
 }
 
-Result<Cancelled> core_cancel(Core& c, iocb* request) {
-    if (!enter(c)) return fail(Errno::einval);
-    auto r = core_cancel_entered(c, request);
-    leave(c);
-    return r;
-}
+Result<Cancelled> core_cancel(Core& c, iocb* request) { return core_cancel_at(c, handle(c), request); }
 
-Result<Cancelled> core_cancel_entered(Core& c, iocb* request) {
-    if (!same_process(c)) return fail(Errno::einval);
-    if (c.emu) return emu_cancel(c.emu, request);
+Result<Cancelled> core_cancel_at(Core& c, aio_context_t id, iocb* request) {
+    if (!id || !same_process(c)) return fail(Errno::einval);
+    if (c.emu) {
+        if (!enter(c, id)) return fail(Errno::einval);
+        auto r = emu_cancel(c.emu, request);
+        leave(c);
+        return r;
+    }
     count_syscall(c);
     Cancelled done;
-    const long r = sys::io_cancel(c.id, request, &done.event);
+    const long r = sys::io_cancel(id, request, &done.event);
     if (r == -static_cast<long>(Errno::einprogress)) return done;
     if (is_error(r)) return fail(errno_of(r));
     done.in_ring = false;
@@ -388,7 +417,7 @@ Result<void> core_destroy(Core& c, aio_context_t expected) {
         uint32_t was = ring_free;
         if (__atomic_compare_exchange_n(&c.reap_lock, &was, ring_gone, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
             break;
-        (void)sys::futex_wait(&c.reap_lock, ring_taken);
+        wait_ring(c);
     }
     __atomic_sub_fetch(&c.in_kernel, 1, __ATOMIC_SEQ_CST);
     (void)sys::futex_wake(&c.reap_lock);

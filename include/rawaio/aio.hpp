@@ -190,14 +190,15 @@ Result<Cancelled> core_cancel(Core& c, iocb* request);
 // expected: the handle the caller means (the C API), checked first.
 Result<void> core_destroy(Core& c, aio_context_t expected = 0);
 void core_set_ring_reaping(Core& c, bool on);
-// The same, for a caller that has counted itself in (enter) already.
-Result<Submitted> core_submit_entered(Core& c, Span<iocb* const> requests);
-Result<size_t> core_get_events_entered(Core& c, size_t min_nr, Span<io_event> out, const Timeout* timeout,
-                                       const SigSet* mask);
-Result<Cancelled> core_cancel_entered(Core& c, iocb* request);
-// Count a caller in (false: the context is empty or being destroyed) and
-// out; destroy waits until every caller counted in has left.
-bool enter(Core& c);
+// The same for the handle `id`, which the caller found in `c` (the C API's
+// table): a slot given to another context meanwhile answers EINVAL.
+Result<Submitted> core_submit_at(Core& c, aio_context_t id, Span<iocb* const> requests);
+Result<size_t> core_get_events_at(Core& c, aio_context_t id, size_t min_nr, Span<io_event> out,
+                                  const Timeout* timeout, const SigSet* mask);
+Result<Cancelled> core_cancel_at(Core& c, aio_context_t id, iocb* request);
+// Count a caller in (false: the context is not `id`, or it is being
+// destroyed) and out; destroy waits until every caller counted in has left.
+bool enter(Core& c, aio_context_t id);
 void leave(Core& c);
 // The one wait in the kernel (raw result): io_getevents, or io_pgetevents
 // for a mask or a 64-bit timeout on a 32-bit ABI, falling back to the

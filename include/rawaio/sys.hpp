@@ -256,9 +256,10 @@ inline long ppoll_time32(pollfd* fds, unsigned nfds, const old_timespec* timeout
 inline constexpr int futex_wait_private = 128;       // FUTEX_WAIT | FUTEX_PRIVATE_FLAG
 inline constexpr int futex_wake_private = 129;       // FUTEX_WAKE | FUTEX_PRIVATE_FLAG
 // long futex(u32 *uaddr, int op, u32 val, const struct timespec *utime, ...);
-// Only without a timeout here: the timespec's width would differ (futex_time64).
-inline long futex_wait(uint32_t* word, uint32_t expected) {
-    return syscall(arch::nr::futex, word, futex_wait_private, expected, 0);
+// The relative timeout is the old timespec (futex, not futex_time64, on
+// 32-bit ABIs): enough for short waits.
+inline long futex_wait(uint32_t* word, uint32_t expected, const old_timespec* timeout = nullptr) {
+    return syscall(arch::nr::futex, word, futex_wait_private, expected, timeout);
 }
 inline long futex_wake(uint32_t* word, int count = 0x7fffffff) {
     return syscall(arch::nr::futex, word, futex_wake_private, count);
