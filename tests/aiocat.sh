@@ -9,6 +9,9 @@
 set -u
 mode=$1 aiocat=$2; shift 2
 emu="$*"
+. "$(dirname "$0")/native.sh"
+# run PROGRAM ARGS...: under the emulator, or natively.
+run() { if [ -n "$emu" ]; then $emu "$@"; else native "$@"; fi; }
 dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -23,7 +26,7 @@ head -c 3000000 /dev/urandom > "$dir/big"
 want=kernel
 [ "$mode" = qemu ] && want=emulated
 for depth in 1 3 8 16; do
-    $emu "$aiocat" -v -d $depth "$dir/empty" "$dir/one" "$dir/block" "$dir/odd" "$dir/big" > "$dir/out" 2> "$dir/err"
+    run "$aiocat" -v -d $depth "$dir/empty" "$dir/one" "$dir/block" "$dir/odd" "$dir/big" > "$dir/out" 2> "$dir/err"
     rc=$?
     [ $rc -eq 126 ] && { echo "[SKIPPED] this kernel cannot execute $aiocat natively"; exit 77; }
     [ $rc -eq 0 ] || fail "aiocat -d $depth exited $rc: $(cat "$dir/err")"
@@ -32,13 +35,13 @@ for depth in 1 3 8 16; do
     grep -q "($want backend" "$dir/err" || fail "-v does not say the $want backend: $(cat "$dir/err")"
     echo "ok: depth $depth, $(wc -c < "$dir/out") bytes equal to cat's, $want backend"
 done
-$emu "$aiocat" "$dir/one" "$dir/missing" "$dir/one" > "$dir/out" 2> "$dir/err"
+run "$aiocat" "$dir/one" "$dir/missing" "$dir/one" > "$dir/out" 2> "$dir/err"
 rc=$?
 [ $rc -eq 1 ] || fail "a missing file: exit status $rc, want 1"
 [ "$(cat "$dir/out")" = xx ] || fail "the files around a missing one were not copied"
 grep -q "missing: No such file or directory (ENOENT)" "$dir/err" || fail "unclear error: $(cat "$dir/err")"
 echo "ok: missing file reported: $(cat "$dir/err")"
-$emu "$aiocat" -v "$dir/block" 2> "$dir/err" > /dev/null || fail "aiocat -v failed"
+run "$aiocat" -v "$dir/block" 2> "$dir/err" > /dev/null || fail "aiocat -v failed"
 grep -q "65536 bytes" "$dir/err" || fail "-v report: $(cat "$dir/err")"
 echo "ok: -v says: $(cat "$dir/err")"
 echo "1 passed, 0 failed"
