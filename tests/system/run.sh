@@ -71,6 +71,8 @@ boot() {
     cp "$root/README.md" "$stage/data/README.md"
     head -c 1000003 /dev/urandom > "$stage/data/blob"
     cat "$stage/data/README.md" "$stage/data/blob" > "$stage/data/expected"
+    head -c 512 "$stage/data/blob" > "$stage/data/blob.512"
+    cp "$root/tests/libaio/sequence.expected" "$stage/data/sequence.expected"
     for a in "$@"; do
         if [ "$mode" = test ]; then
             cp "$root/build/$a/tests/test_runtime" "$stage/bin/test_runtime.$a"
@@ -92,6 +94,30 @@ boot() {
                 echo "/bin/stress.$a${tab}--backend=$b${tab}--seconds=1${tab}--direct=@LOOP@" >> "$stage/tests.list"
                 echo "/bin/test_aio.$a${tab}--expect=kernel${tab}--backend=$b${tab}--direct=@LOOP@${only:+${tab}--only=$only}" >> "$stage/tests.list"
             done
+            # The rest of what CTest runs natively (*.native), so that a
+            # machine whose kernel refuses i386 programs runs every i386
+            # path here: hostile on the emulated backend, the hosted
+            # programs (static: the guest has no C library) -- the doctest
+            # unit tests, libaio.h with a 64-bit time_t, the libaio
+            # transcript -- the minimal example, the stack protector.
+            echo "/bin/test_hostile.$a${tab}--backend=emulated" >> "$stage/tests.list"
+            cp "$root/build/$a/tests/unit" "$stage/bin/unit.$a"
+            echo "/bin/unit.$a${tab}--no-colors" >> "$stage/tests.list"
+            cp "$root/build/$a/tests/libaio_time64" "$stage/bin/libaio_time64.$a"
+            echo "/bin/libaio_time64.$a" >> "$stage/tests.list"
+            cp "$root/build/$a/tests/libaio_seq_rawaio" "$stage/bin/libaio_seq.$a"
+            echo "/bin/libaio_seq.$a${tab}>/tmp/libaio_seq.$a" >> "$stage/tests.list"
+            echo "@cmp${tab}/tmp/libaio_seq.$a${tab}/data/sequence.expected" >> "$stage/tests.list"
+            cp "$root/build/$a/programs/tiny.stripped" "$stage/bin/tiny.$a"
+            echo "/bin/tiny.$a${tab}/data/blob${tab}>/tmp/tiny.$a" >> "$stage/tests.list"
+            echo "@cmp${tab}/tmp/tiny.$a${tab}/data/blob.512" >> "$stage/tests.list"
+            cp "$root/build/$a/tests/smash" "$stage/bin/smash.$a"
+            echo "/bin/smash.$a${tab}guard${tab}>/tmp/guard1.$a" >> "$stage/tests.list"
+            echo "/bin/smash.$a${tab}guard${tab}>/tmp/guard2.$a" >> "$stage/tests.list"
+            echo "@differ${tab}/tmp/guard1.$a${tab}/tmp/guard2.$a" >> "$stage/tests.list"
+            echo "/bin/smash.$a${tab}?134" >> "$stage/tests.list"  # SIGABRT
+            # aiocat: a missing file is reported, exit status 1.
+            echo "/bin/aiocat.$a${tab}/data/README.md${tab}/data/missing${tab}>/tmp/aiocat-missing.$a${tab}?1" >> "$stage/tests.list"
         fi
         cp "$root/build/$a/programs/aiocat.stripped" "$stage/bin/aiocat.$a"
         echo "/bin/aiocat.$a${tab}-v${tab}-d${tab}8${tab}/data/README.md${tab}/data/blob${tab}>/tmp/aiocat.$a" >> "$stage/tests.list"
@@ -109,13 +135,17 @@ boot() {
     qrc=$?
     secs=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
     if [ "$mode" = test ]; then
-        tr -d '\r' < "$log" | sed -n '/^rawaio-guest\|^    (\|^stress\|^aiocat\|\[OK\]\|\[FAIL\]\|\[SKIPPED\]\|passed,\|^    at \|^# \|Kernel panic/p'
+        tr -d '\r' < "$log" | sed -n '/^rawaio-guest\|^    (\|^stress\|^aiocat\|\[OK\]\|\[FAIL\]\|\[SKIPPED\]\|passed,\|^    at \|^# \|Kernel panic\|^\[doctest\] test cases\|ERROR: \|stack smashing\|^sizeof/p'
     else
         tr -d '\r' < "$log" | sed -n 's/^rawaio-guest: \(kernel\|cmp\)/   \1/p; s/^aiocat/   aiocat/p; /Kernel panic/p'
     fi
     ok=$(tr -d '\r' < "$log" | grep -c '\[OK\]')
     fail=$(tr -d '\r' < "$log" | grep -c '\[FAIL\]')
     skip=$(tr -d '\r' < "$log" | grep -c '\[SKIPPED\]')
+    # The doctest unit tests count their cases in one line each.
+    set -- $(tr -d '\r' < "$log" | awk -F'|' '/^\[doctest\] test cases:/ {
+        p += $2; f += $3; s += $4 } END { print p + 0, f + 0, s + 0 }')
+    ok=$((ok + $1)) fail=$((fail + $2)) skip=$((skip + $3))
     fin=$(tr -d '\r' < "$log" | grep 'rawaio-guest: finished:')
     verdict=ok
     if [ "$qrc" -eq 124 ]; then verdict="timed out after ${limit}s"
