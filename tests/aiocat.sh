@@ -5,7 +5,9 @@
 # aiocat's output equals cat's for files of several sizes (empty, one byte,
 # block-sized, multi-block, odd) at several depths, -v names the backend,
 # and a missing file is reported by name with exit status 1 while the other
-# files are still copied.
+# files are still copied. A pipe and a FIFO whose writer pauses are read to
+# their end (a short read there is not the end), and a write error (stdout
+# on /dev/full) is reported with exit status 1.
 set -u
 mode=$1 aiocat=$2; shift 2
 emu="$*"
@@ -44,4 +46,23 @@ echo "ok: missing file reported: $(cat "$dir/err")"
 run "$aiocat" -v "$dir/block" 2> "$dir/err" > /dev/null || fail "aiocat -v failed"
 grep -q "65536 bytes" "$dir/err" || fail "-v report: $(cat "$dir/err")"
 echo "ok: -v says: $(cat "$dir/err")"
+# A pipe whose writer pauses: the first read returns "first" alone.
+(printf 'first\n'; sleep 1; printf 'second\n') | run "$aiocat" -v /dev/stdin > "$dir/out" 2> "$dir/err" ||
+    fail "aiocat on a pipe exited $?: $(cat "$dir/err")"
+[ "$(cat "$dir/out")" = "$(printf 'first\nsecond')" ] || fail "a pipe with a pause: got '$(cat "$dir/out")'"
+grep -q "(a stream)" "$dir/err" || fail "-v does not say the pipe was read as a stream: $(cat "$dir/err")"
+echo "ok: a pipe with a pause is read to its end: $(cat "$dir/err")"
+# The same through a FIFO, with more than one block after the pause.
+mkfifo "$dir/fifo" || fail "mkfifo"
+(printf 'one\n'; sleep 1; cat "$dir/odd") > "$dir/fifo" &
+run "$aiocat" "$dir/fifo" > "$dir/out" 2> "$dir/err" || fail "aiocat on a FIFO exited $?: $(cat "$dir/err")"
+wait
+(printf 'one\n'; cat "$dir/odd") | cmp -s - "$dir/out" || fail "a FIFO with a pause: the output differs"
+echo "ok: a FIFO with a pause is read to its end ($(wc -c < "$dir/out") bytes)"
+# A write error: standard output on /dev/full.
+run "$aiocat" "$dir/block" > /dev/full 2> "$dir/err"
+rc=$?
+[ $rc -eq 1 ] || fail "standard output on /dev/full: exit status $rc, want 1"
+grep -q "write to standard output: No space left on device (ENOSPC)" "$dir/err" || fail "unclear error: $(cat "$dir/err")"
+echo "ok: a full output is reported: $(cat "$dir/err")"
 echo "1 passed, 0 failed"
