@@ -57,11 +57,45 @@ fetch() {
     echo "$dir"
 }
 
+# elf_class FILE -> 1 (32-bit) or 2 (64-bit): EI_CLASS.
+elf_class() { od -An -tu1 -j4 -N1 "$1" | tr -d ' '; }
+
+# stage_dynamic PROGRAM LIBDIR: put what a dynamically linked PROGRAM
+# needs into the initramfs at $stage: its interpreter (at its own path)
+# and the libraries it needs, and those they need, into LIBDIR, taken from
+# this machine's library directories for the program's ELF class. The
+# guest runs it with LD_LIBRARY_PATH=LIBDIR (it has no ld.so.cache).
+stage_dynamic() {
+    prog=$1 libdir=$2
+    interp=$(readelf -lW "$prog" | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p')
+    [ -n "$interp" ] || { say "$prog: no interpreter"; return 1; }
+    mkdir -p "$stage$(dirname "$interp")" "$stage$libdir"
+    cp -L "$interp" "$stage$interp" || return 1
+    class=$(elf_class "$prog")
+    todo=$prog
+    while [ -n "$todo" ]; do
+        set -- $todo
+        f=$1; shift; todo="$*"
+        for lib in $(readelf -dW "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+            [ -f "$stage$libdir/$lib" ] && continue
+            found=""
+            for d in /lib32 /usr/lib32 /lib/i386-linux-gnu /usr/lib/i386-linux-gnu \
+                     /lib64 /usr/lib64 /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu; do
+                if [ -f "$d/$lib" ] && [ "$(elf_class "$d/$lib")" = "$class" ]; then found=$d/$lib; break; fi
+            done
+            [ -n "$found" ] || { say "$prog: $lib not found"; return 1; }
+            cp -L "$found" "$stage$libdir/$lib" || return 1
+            todo="$todo $found"
+        done
+    done
+}
+
 # boot NAME QEMU KERNELDIR EXTRA_APPEND INIT_ARCH PROGRAM_ARCHS...
 boot() {
     name=$1 qemu=$2 kdir=$3 extra=$4 init_arch=$5
     shift 5
     stage=$(mktemp -d)
+    unstaged=""
     mkdir -p "$stage/bin" "$stage/lib/modules" "$stage/dev" "$stage/proc" "$stage/tmp"
     cp "$root/build/$init_arch/tests/guest_init" "$stage/init"
     cp "$(find "$kdir/lib/modules" -name loop.ko | head -1)" "$stage/lib/modules/loop.ko"
@@ -108,6 +142,21 @@ boot() {
             cp "$root/build/$a/tests/libaio_seq_rawaio" "$stage/bin/libaio_seq.$a"
             echo "/bin/libaio_seq.$a${tab}>/tmp/libaio_seq.$a" >> "$stage/tests.list"
             echo "@cmp${tab}/tmp/libaio_seq.$a${tab}/data/sequence.expected" >> "$stage/tests.list"
+            # The libaio transcript's other two native runs are dynamically
+            # linked: the system libaio's own, and the unmodified binary on
+            # rawaio's libaio.so.1. Their loader and libraries come along.
+            sysbin=$root/build/$a/tests/libaio_seq_system
+            if stage_dynamic "$sysbin" "/lib/$a"; then
+                cp "$sysbin" "$stage/bin/libaio_seq_system.$a"
+                mkdir -p "$stage/lib/rawaio.$a"
+                cp "$root/build/$a/libaio/libaio.so.1" "$stage/lib/rawaio.$a/libaio.so.1"
+                echo "LD_LIBRARY_PATH=/lib/$a${tab}/bin/libaio_seq_system.$a${tab}>/tmp/libaio_seq_system.$a" >> "$stage/tests.list"
+                echo "@cmp${tab}/tmp/libaio_seq_system.$a${tab}/data/sequence.expected" >> "$stage/tests.list"
+                echo "LD_LIBRARY_PATH=/lib/rawaio.$a:/lib/$a${tab}/bin/libaio_seq_system.$a${tab}>/tmp/libaio_seq_so.$a" >> "$stage/tests.list"
+                echo "@cmp${tab}/tmp/libaio_seq_so.$a${tab}/data/sequence.expected" >> "$stage/tests.list"
+            else
+                unstaged="$unstaged libaio_seq_system.$a"
+            fi
             cp "$root/build/$a/programs/tiny.stripped" "$stage/bin/tiny.$a"
             echo "/bin/tiny.$a${tab}/data/blob${tab}>/tmp/tiny.$a" >> "$stage/tests.list"
             echo "@cmp${tab}/tmp/tiny.$a${tab}/data/blob.512" >> "$stage/tests.list"
@@ -148,7 +197,8 @@ boot() {
     ok=$((ok + $1)) fail=$((fail + $2)) skip=$((skip + $3))
     fin=$(tr -d '\r' < "$log" | grep 'rawaio-guest: finished:')
     verdict=ok
-    if [ "$qrc" -eq 124 ]; then verdict="timed out after ${limit}s"
+    if [ -n "$unstaged" ]; then verdict="could not put into the guest:$unstaged"
+    elif [ "$qrc" -eq 124 ]; then verdict="timed out after ${limit}s"
     elif [ -z "$fin" ]; then verdict="the guest did not finish (panic or crash; see above)"
     elif ! echo "$fin" | grep -q ' 0 failed'; then verdict="a guest program failed"
     elif [ "$fail" -ne 0 ]; then verdict="$fail cases failed"
