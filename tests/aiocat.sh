@@ -15,7 +15,9 @@ emu="$*"
 # run PROGRAM ARGS...: under the emulator, or natively.
 run() { if [ -n "$emu" ]; then $emu "$@"; else native "$@"; fi; }
 dir=$(mktemp -d) || exit 1
-trap 'rm -rf "$dir"' EXIT
+writer=""
+# (A FIFO's writer still blocked in open when a check fails is ended too.)
+trap '[ -z "$writer" ] || kill "$writer" 2> /dev/null; rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 # native: the kernel backend; qemu: QEMU user-mode, where the kernel has no
@@ -55,8 +57,10 @@ echo "ok: a pipe with a pause is read to its end: $(cat "$dir/err")"
 # The same through a FIFO, with more than one block after the pause.
 mkfifo "$dir/fifo" || fail "mkfifo"
 (printf 'one\n'; sleep 1; cat "$dir/odd") > "$dir/fifo" &
+writer=$!
 run "$aiocat" "$dir/fifo" > "$dir/out" 2> "$dir/err" || fail "aiocat on a FIFO exited $?: $(cat "$dir/err")"
-wait
+wait "$writer"
+writer=""
 (printf 'one\n'; cat "$dir/odd") | cmp -s - "$dir/out" || fail "a FIFO with a pause: the output differs"
 echo "ok: a FIFO with a pause is read to its end ($(wc -c < "$dir/out") bytes)"
 # A write error: standard output on /dev/full.

@@ -10,7 +10,7 @@ emu="$*"
 . "$(dirname "$0")/native.sh"
 run() { if [ -n "$emu" ]; then $emu "$@"; else native "$@"; fi; }
 run "$prog" guard > /tmp/rawaio-guard1.$$ 2>&1; rc1=$?
-[ $rc1 -eq 126 ] && { echo "[SKIPPED] this kernel cannot execute $prog natively"; exit 77; }
+[ $rc1 -eq 126 ] && { rm -f /tmp/rawaio-guard1.$$; echo "[SKIPPED] this kernel cannot execute $prog natively"; exit 77; }
 run "$prog" guard > /tmp/rawaio-guard2.$$ 2>&1; rc2=$?
 g1=$(cat /tmp/rawaio-guard1.$$) g2=$(cat /tmp/rawaio-guard2.$$)
 rm -f /tmp/rawaio-guard1.$$ /tmp/rawaio-guard2.$$
