@@ -7,7 +7,27 @@
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${RAWAIO_BENCH_DIR:-$root/build}
-"$root/build/x86_64/bench/bench" --file="$dir/rawaio-bench.dat" "$@" || exit 1
+bin=$root/build/x86_64/bench/bench
+if [ ! -x "$bin" ]; then
+    # Say what is missing: the build, or the libraries it compares with
+    # (bench/CMakeLists.txt builds the program only when it finds both).
+    cache=$root/build/x86_64/CMakeCache.txt
+    missing=""
+    if [ -f "$cache" ]; then
+        grep -q '^BENCH_LIBAIO:FILEPATH=.*NOTFOUND' "$cache" && missing="libaio-dev"
+        grep -q '^BENCH_LIBURING:FILEPATH=.*NOTFOUND' "$cache" && missing="${missing:+$missing }liburing-dev"
+    fi
+    if [ ! -f "$cache" ]; then
+        echo "bench/run.sh: build/x86_64 is not configured: run scripts/build.sh first" >&2
+    elif [ -n "$missing" ]; then
+        echo "bench/run.sh: the benchmark was not built: $missing not installed when build/x86_64 was" \
+             "configured; run scripts/install-deps.sh (it installs them), then scripts/build.sh" >&2
+    else
+        echo "bench/run.sh: $bin is missing: run scripts/build.sh" >&2
+    fi
+    exit 1
+fi
+"$bin" --file="$dir/rawaio-bench.dat" "$@" || exit 1
 if command -v fio > /dev/null; then
     echo
     echo "fio's libaio engine on the same file (the outside reference):"

@@ -16,7 +16,14 @@ Out& out() { return out_; }
 Out& err() { return err_; }
 
 [[noreturn]] void exit(int status) {
-    (void)out_.flush();
+    if (!out_.flush()) {
+        // The program's name as it was started, without its directory.
+        const char* me = process().argc > 0 ? process().argv[0] : "rawaio";
+        for (const char* s = me; *s; ++s)
+            if (*s == '/' && s[1]) me = s + 1;
+        err_ << me << ": write error: " << name(out_.error()) << " (" << message(out_.error()) << ")\n";
+        if (status == 0) status = 1;
+    }
     (void)err_.flush();
     sys::exit_group(status);
 }
@@ -166,7 +173,7 @@ bool Out::flush() {
     if (n_ == 0) return true;
     const long r = write_all(fd_, buf_, n_);
     n_ = 0;
-    if (is_error(r)) failed_ = true;
+    if (is_error(r)) failed_ = true, error_ = errno_of(r);
     return !failed_;
 }
 

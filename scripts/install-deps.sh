@@ -3,10 +3,11 @@
 # Install what rawaio's build and tests need on Debian 12, if it is missing:
 # GCC with 32-bit multilib, CMake, NASM, QEMU user-mode and system-mode
 # (x86), cpio (the guests' initramfs), doctest, binutils, and for the
-# libaio-compatibility tests the system libaio (64- and 32-bit) and fio.
+# libaio-compatibility tests the system libaio (64- and 32-bit) and fio,
+# and for the benchmark (bench/run.sh) liburing.
 # Runs apt-get as root (through sudo when not root). Idempotent.
 set -eu
-packages="cmake make g++ g++-multilib nasm qemu-user qemu-system-x86 cpio doctest-dev binutils libaio-dev fio libaio1:i386 pkgconf clang libclang-rt-14-dev"
+packages="cmake make g++ g++-multilib nasm qemu-user qemu-system-x86 cpio doctest-dev binutils libaio-dev fio libaio1:i386 liburing-dev pkgconf clang libclang-rt-14-dev"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -7,15 +7,19 @@
 set -u
 prog=$1; shift
 emu="$*"
+. "$(dirname "$0")/native.sh"
+run() { if [ -n "$emu" ]; then $emu "$@"; else native "$@"; fi; }
 size=$(wc -c < "$prog")
 failed=0
 if [ "$size" -le 1024 ]; then echo "ok: $size bytes stripped (at most 1024)"; else echo "FAIL: $size bytes stripped"; failed=1; fi
 file=$(mktemp)
 head -c 5000 /dev/urandom > "$file"
-$emu "$prog" "$file" > "$file.out"
+run "$prog" "$file" > "$file.out"
 rc=$?
 if [ $rc -eq 126 ]; then
-    echo "skipped: this kernel cannot execute it natively"
+    echo "[SKIPPED] this kernel cannot execute $prog natively"
+    rm -f "$file" "$file.out"
+    exit 77
 elif [ -z "$emu" ]; then
     if [ $rc -eq 0 ] && head -c 512 "$file" | cmp -s - "$file.out"; then echo "ok: it printed the first 512 bytes through AIO"
     else echo "FAIL: exit $rc, output differs"; failed=1; fi

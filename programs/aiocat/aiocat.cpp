@@ -4,9 +4,13 @@
 //
 //   aiocat [-v] [-d DEPTH] FILE...
 //
-// Blocks of 64 KiB are read ahead, up to DEPTH (default 8, at most 16) at a
-// time (starting with one and doubling while the file goes on), and
-// written out in file order as they complete. -v reports, per
+// Blocks of 64 KiB of a regular file (or block device) are read ahead, up
+// to DEPTH (default 8, at most 16) at a time (starting with one and
+// doubling while the file goes on), and written out in file order as they
+// complete; a short read is the end of such a file. Anything else (a pipe,
+// a FIFO, a terminal, a socket, a character device) may return less than
+// asked long before its end: it is read one request at a time until a
+// read returns 0 bytes. -v reports, per
 // file, the bytes, requests, depth and AIO backend used on standard error.
 // Where the kernel has no AIO (QEMU user-mode), rawaio's emulated backend
 // carries the requests out. Exit status
@@ -21,6 +25,9 @@ namespace {
 
 constexpr size_t block = 64 * 1024;
 constexpr unsigned max_depth = 16;
+// File types (include/uapi/linux/stat.h).
+constexpr uint16_t s_ifreg = 0100000;
+constexpr uint16_t s_ifblk = 0060000;
 
 alignas(4096) char buffers[max_depth][block];
 
@@ -132,6 +139,53 @@ bool copy(Context& ctx, int fd, const char* path, unsigned depth, Stats& st) {
     return true;
 }
 
+// Copy a pipe, FIFO, terminal, socket or character device: one request
+// at a time, each written out before the next, until a 0-byte read. The
+// offset counts the bytes read; such files ignore it (the emulated
+// backend's pread answers ESPIPE there and it reads instead).
+bool copy_stream(Context& ctx, int fd, const char* path, Stats& st) {
+    uint64_t pos = 0;
+    for (;;) {
+        iocb cb = make_pread(fd, buffers[0], block, static_cast<int64_t>(pos), 0);
+        auto r = ctx.submit(cb);
+        if (!r) {
+            complain(path, "io_submit", r.error());
+            return false;
+        }
+        ++st.requests;
+        st.max_in_flight = 1;
+        io_event ev[1];
+        auto got = ctx.get_events(1, Span<io_event>(ev, 1));
+        while (!got && got.error() == Errno::eintr) got = ctx.get_events(1, Span<io_event>(ev, 1));
+        if (!got) {
+            complain(path, "io_getevents", got.error());
+            return false;
+        }
+        auto res = event_result(ev[0]);
+        if (!res) {
+            complain(path, "", res.error());
+            return false;
+        }
+        if (*res == 0) return true;
+        const long w = rt::write_all(1, buffers[0], static_cast<size_t>(*res));
+        if (is_error(w)) {
+            complain(path, "write to standard output", errno_of(w));
+            return false;
+        }
+        st.bytes += static_cast<uint64_t>(*res);
+        pos += static_cast<uint64_t>(*res);
+    }
+}
+
+// A regular file or a block device: a short read is its end. When statx
+// can not tell, the file is read as a stream, which is always right.
+bool positional(int fd) {
+    sys::statx_buf sx{};
+    if (is_error(sys::statx(fd, "", sys::at_empty_path, sys::statx_type, &sx))) return false;
+    const uint16_t type = sx.stx_mode & sys::s_ifmt;
+    return type == s_ifreg || type == s_ifblk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -178,13 +232,17 @@ int main(int argc, char** argv) {
         }
         Stats st;
         const int64_t t0 = rt::monotonic_ns();
-        if (!copy(*ctx, static_cast<int>(fd), argv[i], depth, st)) status = 1;
+        const bool whole = positional(static_cast<int>(fd));
+        if (!(whole ? copy(*ctx, static_cast<int>(fd), argv[i], depth, st)
+                    : copy_stream(*ctx, static_cast<int>(fd), argv[i], st)))
+            status = 1;
         const int64_t us = (rt::monotonic_ns() - t0) / 1000;
         (void)sys::close(static_cast<int>(fd));
         if (!rt::out().flush()) status = 1;
         if (verbose)
             rt::err() << "aiocat: " << argv[i] << ": " << st.bytes << " bytes in " << st.requests
-                      << " requests of 64 KiB, up to " << st.max_in_flight << " in flight, " << us
+                      << (whole ? " requests of 64 KiB, up to " : " requests of up to 64 KiB (a stream), ")
+                      << st.max_in_flight << " in flight, " << us
                       << " us (" << backend_name(ctx->backend()) << " backend, " << arch::name << ")\n";
     }
     return status;

@@ -5,10 +5,12 @@
 # would (find_package, pkg-config, the compiler wrappers) for x86-64 and
 # i386, and run them. A program this kernel can not execute natively
 # (i386 with IA-32 emulation off) runs under QEMU user-mode instead, on the
-# emulated backend, and the report says so.
+# emulated backend, and the report says so (RAWAIO_NO_IA32=1 simulates
+# such a kernel: tests/native.sh).
 #   tests/consumer/run.sh    (needs build/x86_64 and build/i386)
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/native.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
@@ -30,7 +32,7 @@ run() {
     arch=$1 out=$2
     shift 2
     how=natively
-    "$@" > "$out" 2> "$work/err"
+    native "$@" > "$out" 2> "$work/err"
     rc=$?
     if [ $rc -eq 126 ]; then
         how="under qemu-$arch (no native $arch here)"
@@ -69,7 +71,7 @@ for arch in x86_64 i386; do
         for p in copy_pc copy_wrapped; do
             : > "$work/copy"
             how=natively
-            "$mk/$p" < "$work/blob" 1<> "$work/copy" 2> "$work/err"
+            native "$mk/$p" < "$work/blob" 1<> "$work/copy" 2> "$work/err"
             rc=$?
             if [ $rc -eq 126 ]; then
                 how="under qemu-$arch (no native $arch here)"

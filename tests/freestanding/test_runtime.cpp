@@ -190,6 +190,65 @@ void output_writer(Case& c) {
     CHECK(c, !bad.ok());
 }
 
+// Run rt::exit(0) in a child after writing to rt::out() with standard
+// output on `target` (nullptr: closed). Returns the child's exit status
+// (-1 on a failure to set it up) and its standard error in `msg`.
+int exit_after_output(const char* target, char* msg, size_t cap) {
+    int fds[2];
+    if (is_error(sys::pipe2(fds, sys::o_cloexec))) return -1;
+    (void)rt::out().flush();
+    (void)rt::err().flush();
+    const long pid = sys::fork();
+    if (is_error(pid)) return -1;
+    if (pid == 0) {
+        if (target) {
+            const long fd = sys::open(target, sys::o_wronly);
+            if (is_error(fd) || is_error(sys::dup3(static_cast<int>(fd), 1, 0))) sys::exit_group(99);
+        } else {
+            (void)sys::close(1);
+        }
+        if (is_error(sys::dup3(fds[1], 2, 0))) sys::exit_group(99);
+        rt::out() << "this line can not be written\n";
+        rt::exit(0);
+    }
+    (void)sys::close(fds[1]);
+    size_t got = 0;
+    for (;;) {
+        const long r = sys::read(fds[0], msg + got, cap - 1 - got);
+        if (r == -static_cast<long>(Errno::eintr)) continue;
+        if (is_error(r) || r == 0) break;
+        got += static_cast<size_t>(r);
+    }
+    msg[got] = 0;
+    (void)sys::close(fds[0]);
+    int status = 0;
+    long w;
+    do w = sys::wait4(pid, &status, 0);
+    while (w == -static_cast<long>(Errno::eintr));
+    if (is_error(w) || (status & 0x7f) != 0) return -1;
+    return (status >> 8) & 0xff;
+}
+
+bool contains(const char* s, const char* part) {
+    for (; *s; ++s)
+        if (rt::starts_with(s, part)) return true;
+    return false;
+}
+
+// rt::exit reports output that could not be written and exits 1, as
+// /bin/echo does: standard output on /dev/full, and closed.
+void exit_reports_write_error(Case& c) {
+    char msg[256];
+    CHECK_EQ(c, exit_after_output("/dev/full", msg, sizeof msg), 1);
+    CHECK(c, contains(msg, ": write error: ENOSPC (No space left on device)\n"));
+    CHECK(c, rt::starts_with(msg, "test_runtime"));  // the program's name, without its directory
+    CHECK_EQ(c, exit_after_output(nullptr, msg, sizeof msg), 1);
+    CHECK(c, contains(msg, ": write error: EBADF ("));
+    // Output that is written leaves the status alone.
+    CHECK_EQ(c, exit_after_output("/dev/null", msg, sizeof msg), 0);
+    CHECK(c, msg[0] == 0);
+}
+
 volatile int usr1_hits = 0;
 void on_usr1(int sig) { usr1_hits = usr1_hits + (sig == sys::sigusr1 ? 1 : 100); }
 
@@ -272,6 +331,7 @@ const Entry cases[] = {
     {"memory_map", "runtime", memory_map},
     {"clock_monotonic", "runtime", clock_monotonic},
     {"output_writer", "runtime", output_writer},
+    {"exit_reports_write_error", "runtime", exit_reports_write_error},
     {"signal_handler_and_mask", "runtime", signal_handler_and_mask},
     {"arena_alignment", "runtime", arena_alignment},
     {"kernel_entry_chosen", "runtime", kernel_entry_chosen},

@@ -15,6 +15,7 @@
 #   full transcript, as on a real kernel.
 set -u
 arch=$1 sys=$2 raw=$3 sodir=$4 expected=$5 qemu=$6
+. "$(dirname "$0")/../native.sh"
 dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT
 passed=0 failed=0 skipped=0
@@ -26,7 +27,7 @@ same() {  # same WHAT FILE WANT
     fi
 }
 
-"$sys" > "$dir/sys" 2>&1
+native "$sys" > "$dir/sys" 2>&1
 rc=$?
 if [ "$rc" -eq 126 ]; then
     echo "skipped: native runs: this kernel cannot execute $arch programs"
@@ -35,9 +36,9 @@ elif [ "$rc" -ne 0 ]; then
     echo "FAIL: the system libaio build exited $rc"; failed=$((failed + 1))
 else
     same "$arch system libaio on this kernel matches the recording" "$dir/sys" "$expected"
-    "$raw" > "$dir/raw" 2>&1
+    native "$raw" > "$dir/raw" 2>&1
     same "$arch rawaio libaio.a, kernel backend" "$dir/raw" "$expected"
-    LD_LIBRARY_PATH=$sodir "$sys" > "$dir/so" 2>&1
+    (LD_LIBRARY_PATH=$sodir; export LD_LIBRARY_PATH; native "$sys") > "$dir/so" 2>&1
     same "$arch unmodified libaio binary on rawaio's libaio.so.1" "$dir/so" "$expected"
 fi
 

@@ -12,9 +12,12 @@
 // flight. Each line of /tests.list is a program and its arguments,
 // separated by tabs; "@LOOP@" stands for the loop device's path, and
 // trailing arguments ">FILE" and "<FILE" send the program's standard
-// output to FILE and take its standard input from FILE. The
-// line "@cmp<TAB>A<TAB>B" compares two files byte for byte. A leading
-// NAME=VALUE adds that entry to the program's environment.
+// output to FILE and take its standard input from FILE, and "?N" says
+// that the program must exit with status N (128 + the signal when a
+// signal must kill it) instead of 0 or 77 (everything skipped). The
+// line "@cmp<TAB>A<TAB>B" compares two files byte for byte and fails when
+// they differ; "@differ<TAB>A<TAB>B" fails when they are identical. A
+// leading NAME=VALUE adds that entry to the program's environment.
 #include <rawaio/runtime.hpp>
 #include <rawaio/sys.hpp>
 
@@ -82,12 +85,13 @@ long read_full(int fd, char* buf, size_t n) {
     return static_cast<long>(got);
 }
 
-// Compare two files byte for byte; 0 when identical.
+// Compare two files byte for byte: 0 when identical, 1 when they differ,
+// 2 when one can not be opened.
 int compare(const char* a, const char* b) {
     static char x[65536], y[65536];
     const long fa = sys::open(a, sys::o_rdonly | sys::o_cloexec);
     const long fb = sys::open(b, sys::o_rdonly | sys::o_cloexec);
-    if (is_error(fa) || is_error(fb)) return report("cmp: open", is_error(fa) ? fa : fb), 1;
+    if (is_error(fa) || is_error(fb)) return report("cmp: open", is_error(fa) ? fa : fb), 2;
     uint64_t total = 0;
     int result = 0;
     for (;;) {
@@ -135,7 +139,18 @@ int run(char** argv, const char* stdout_path, const char* stdin_path, const char
     return (status >> 8) & 0xff;
 }
 
-char list[4096];
+char list[16384];
+
+// "?N" -> N; -1 when the text is not a status.
+int parse_status(const char* s) {
+    int v = 0;
+    if (*s == 0) return -1;
+    for (; *s; ++s) {
+        if (*s < '0' || *s > '9' || v > 255) return -1;
+        v = v * 10 + (*s - '0');
+    }
+    return v;
+}
 
 }  // namespace
 
@@ -162,7 +177,7 @@ int main() {
     (void)sys::chdir("/tmp");
 
     const long lf = sys::open("/tests.list", sys::o_rdonly);
-    long len = is_error(lf) ? lf : sys::read(static_cast<int>(lf), list, sizeof list - 1);
+    long len = is_error(lf) ? lf : read_full(static_cast<int>(lf), list, sizeof list - 1);
     if (is_error(len)) {
         report("read /tests.list", len);
         len = 0;
@@ -194,10 +209,12 @@ int main() {
             }
         const char* redirect = nullptr;
         const char* input = nullptr;
-        while (argc > 1 && (argv[argc - 1][0] == '>' || argv[argc - 1][0] == '<')) {
+        int expect = -1;
+        while (argc > 1 && (argv[argc - 1][0] == '>' || argv[argc - 1][0] == '<' || argv[argc - 1][0] == '?')) {
             --argc;
             if (argv[argc][0] == '>') redirect = argv[argc] + 1;
-            else input = argv[argc] + 1;
+            else if (argv[argc][0] == '<') input = argv[argc] + 1;
+            else expect = parse_status(argv[argc] + 1);
             argv[argc] = nullptr;
         }
         // A leading NAME=VALUE is an environment entry for that program.
@@ -210,12 +227,18 @@ int main() {
         if (argc == 3 && rt::streq(argv[0], "@cmp")) {
             ++programs;
             if (compare(argv[1], argv[2]) != 0) ++failed;
+        } else if (argc == 3 && rt::streq(argv[0], "@differ")) {
+            ++programs;
+            if (compare(argv[1], argv[2]) != 1) ++failed;
         } else if (argc > 0) {
             out() << "rawaio-guest: run " << argv[0] << '\n';
             const int st = run(argv, redirect, input, extra_env);
-            out() << "rawaio-guest: " << argv[0] << ": exit " << st << '\n';
             ++programs;
-            if (st != 0 && st != 77) ++failed;
+            const bool ok = expect >= 0 ? st == expect : (st == 0 || st == 77);
+            out() << "rawaio-guest: " << argv[0] << ": exit " << st;
+            if (expect >= 0) out() << " (expected " << expect << ')';
+            out() << '\n';
+            if (!ok) ++failed;
         }
         line = nl + 1;
     }

@@ -45,7 +45,11 @@ unsigned long getauxval(unsigned long type);
 // The value of NAME in the environment, or nullptr.
 const char* getenv(const char* name);
 
-// Flush out() and err(), then exit_group(status).
+// Flush out() and err(), then exit_group(status). When out() could not
+// write everything (a full disk, a closed standard output), say so on
+// standard error ("PROGRAM: write error: ENOSPC (No space left on
+// device)") and exit with status 1 if `status` was 0, as a program with
+// libc does.
 [[noreturn]] void exit(int status);
 
 // ---- strings ----
@@ -70,7 +74,7 @@ size_t format_hex(char* buf, uint64_t v);
 long write_all(int fd, const void* buf, size_t n);
 
 // A small buffered writer over a file descriptor. Errors are sticky: after
-// one, further output is dropped and ok() is false.
+// one, further output is dropped, ok() is false and error() says why.
 class Out {
 public:
     // buf (cap bytes) is the writer's buffer; it keeps the object itself
@@ -92,11 +96,13 @@ public:
     Out& operator<<(unsigned long long v) { return udec(v); }
     bool flush();
     bool ok() const { return !failed_; }
+    Errno error() const { return error_; }
     int fd() const { return fd_; }
 
 private:
     int fd_;
     bool failed_ = false;
+    Errno error_ = Errno::ok;
     char* buf_;
     size_t cap_;
     size_t n_ = 0;
