@@ -679,7 +679,7 @@ void case_reapers() {
     l.n = scaled(g_emulated ? 50000 : 100000, 1000);
     l.reapers = 4;
     l.queue_run = g_api == Api::c;
-    l.run_rounds(256, 5, "reapers");
+    l.run_rounds(256, 10, "reapers");
 }
 
 // 10. Four threads submitting to one context while two reap (the kernel
@@ -689,7 +689,7 @@ void case_submitters() {
     l.n = scaled(g_emulated ? 40000 : 80000, 1000);
     l.submitters = 4;
     l.reapers = 2;
-    l.run_rounds(256, 5, "submitters");
+    l.run_rounds(256, 10, "submitters");
 }
 
 // 6b. Fork a few hundred times while other threads submit and reap: each
@@ -843,12 +843,14 @@ void case_submit_and_reap_in_different_threads() {
     (void)ctx.destroy();
 }
 
-// 3. Four threads each creating a context, submitting one read, reaping it
-// and destroying the context, in a loop (the C API keeps a table of its
-// contexts: this is what races on it).
+// 3. Four threads each creating a context, using it (four reads submitted
+// one by one, collected by polling: many calls that look the context up)
+// and destroying it, in a loop. The C API keeps a table of its contexts:
+// this is what races on it (a context destroyed in one thread while
+// another's new context gets the same address).
 void case_churn() {
-    constexpr unsigned threads = 4;
-    const size_t rounds = scaled(g_emulated ? 2000 : 300, 20);
+    constexpr unsigned threads = 4, per_round = 4;
+    const size_t rounds = scaled(g_emulated ? 2000 : 200, 20);
     step("create the data file");
     const int fd = pattern_file(64 * 512, 0x44);
     if (fd < 0) return;
@@ -858,11 +860,13 @@ void case_churn() {
     step("create, use and destroy contexts in four threads");
     for (unsigned t = 0; t < threads; ++t)
         ts.emplace_back([&, t] {
-            alignas(64) char buf[512];
+            alignas(64) static thread_local char bufs[per_round][512];
             unsigned wrong = 0;  // a thread whose rounds keep failing stops after 10
             for (size_t k = 0; k < rounds && wrong < 10; ++k) {
                 Ctx ctx;
-                const int c = ctx.create(4);
+                // Sizes differ, so that one context's state mistaken for
+                // another's (at the same address) does not fit.
+                const int c = ctx.create(static_cast<unsigned>(per_round + (t * 7 + k) % 29));
                 if (c == -ENOSYS) {
                     no_aio = true;
                     return;
@@ -871,20 +875,44 @@ void case_churn() {
                     if (setup_errors.fetch_add(1) == 0) fail("thread %u: io_setup: %s", t, err_name(c));
                     continue;
                 }
-                const size_t b = (t * rounds + k) % 64;
-                const uint64_t data = (uint64_t{t} << 32) | k;
-                memset(buf, 0, sizeof buf);
-                iocb cb = rawaio::make_pread(fd, buf, 512, static_cast<int64_t>(b * 512), data);
-                const int s = ctx.submit1(&cb);
-                io_event ev[2]{};
-                const int r = s == 1 ? ctx.get(1, 2, ev, wake_ms) : 0;
-                if (s != 1 || r != 1 || ev[0].data != data || ev[0].obj != rawaio::to_u64(&cb) || ev[0].res != 512 ||
-                    bad_words(buf, b * 512, 512, 0x44)) {
+                iocb cbs[per_round];
+                int submitted = 0, got = 0, last_error = 0;
+                unsigned seen = 0, odd = 0;  // seen: one bit per request
+                for (unsigned q = 0; q < per_round; ++q) {
+                    const size_t b = (t * 16 + k + q) % 64;
+                    memset(bufs[q], 0, 512);
+                    cbs[q] = rawaio::make_pread(fd, bufs[q], 512, static_cast<int64_t>(b * 512),
+                                                (uint64_t{t} << 40) | (uint64_t{k} << 8) | q);
+                    const int r = ctx.submit1(&cbs[q]);
+                    if (r == 1) ++submitted;
+                    else last_error = r;
+                }
+                io_event ev[per_round + 2]{};
+                const int64_t end = now_ms() + wake_ms;
+                while (got < submitted && now_ms() < end) {
+                    const int r = ctx.get(0, per_round + 2, ev, 0);
+                    if (r < 0) {
+                        last_error = r;
+                        break;
+                    }
+                    for (int e = 0; e < r; ++e) {
+                        const uint64_t d = ev[e].data;
+                        const unsigned q = static_cast<unsigned>(d & 0xff);
+                        const size_t b = (t * 16 + k + q) % 64;
+                        if ((d >> 8) != ((uint64_t{t} << 32) | k) || q >= per_round || (seen >> q & 1) ||
+                            ev[e].obj != rawaio::to_u64(&cbs[q]) || ev[e].res != 512 ||
+                            bad_words(bufs[q], b * 512, 512, 0x44))
+                            ++odd;
+                        else
+                            seen |= 1u << q;
+                    }
+                    got += r;
+                }
+                if (submitted != per_round || got != per_round || odd) {
                     ++wrong;
                     if (bad.fetch_add(1) < 3)
-                        fail("thread %u round %zu: submit %d (%s), get_events %d (%s), data %s, res %lld", t, k, s,
-                             err_name(s), r, err_name(r), r == 1 && ev[0].data == data ? "ok" : "wrong",
-                             static_cast<long long>(ev[0].res));
+                        fail("thread %u round %zu: %d of %u submitted, %d collected, %u wrong (last error %s)", t, k,
+                             submitted, per_round, got, odd, err_name(last_error));
                 }
                 const int d = ctx.destroy();
                 if (d != 0 && bad.fetch_add(1) < 3) fail("thread %u round %zu: io_destroy: %s", t, k, err_name(d));
@@ -896,8 +924,9 @@ void case_churn() {
     if (no_aio.load() && !g_failed.load()) return skip("no kernel AIO here (io_setup: ENOSYS)");
     if (bad.load()) fail("%llu of %llu rounds went wrong", static_cast<unsigned long long>(bad.load()),
                          static_cast<unsigned long long>(done.load()));
-    info("churn: %u threads x %zu contexts created, used and destroyed: %llu rounds, %llu wrong", threads, rounds,
-         static_cast<unsigned long long>(done.load()), static_cast<unsigned long long>(bad.load()));
+    info("churn: %u threads x %zu contexts created, used (%u reads each) and destroyed: %llu rounds, %llu wrong",
+         threads, rounds, per_round, static_cast<unsigned long long>(done.load()),
+         static_cast<unsigned long long>(bad.load()));
 }
 
 // 4. A thread blocked in get_events (min_nr 1, no timeout) is woken by
