@@ -1215,7 +1215,7 @@ void case_poll_ready_eventfd() { poll_ready(Caller::eventfd); }
 void case_vectored_threads() {
     constexpr unsigned threads = 4, nvec = 64, veclen = 1024, regions = 16;
     constexpr size_t reqlen = size_t{nvec} * veclen;  // 64 KiB a request
-    const size_t rounds = scaled(300, 20);
+    const size_t rounds = scaled(300, 150);
     std::atomic<uint64_t> foreign_read{0}, foreign_file{0}, errors{0};
     std::atomic<bool> no_aio{false};
     std::vector<std::thread> ts;
