@@ -421,16 +421,19 @@ Result<void> core_destroy(Core& c, aio_context_t expected) {
     }
     __atomic_sub_fetch(&c.in_kernel, 1, __ATOMIC_SEQ_CST);
     (void)sys::futex_wake(&c.reap_lock);
+    // The handle leaves the context before the ring goes: a new context
+    // that the kernel (or mmap) places at the same address must not be
+    // mistaken for this one (the C API's table finds contexts by handle).
+    // The context is gone for us either way: a failed io_destroy means the
+    // kernel does not know it (EINVAL), and retrying would not change that.
+    __atomic_store_n(&c.id, aio_context_t{0}, __ATOMIC_RELEASE);
     long r = 0;
     // Wake those still waiting: the kernel's io_destroy ends their
     // io_getevents (EINVAL); the emulated backend's shutdown does the same.
     if (c.emu) emu_shutdown(c.emu);
-    else r = sys::io_destroy(c.id);
+    else r = sys::io_destroy(id);
     for (uint32_t v; (v = load(c.refs)) != dying;) (void)sys::futex_wait(&c.refs, v);
     if (c.emu) emu_destroy(c.emu);
-    // The context is gone for us either way: a failed io_destroy means the
-    // kernel does not know it (EINVAL), and retrying would not change that.
-    __atomic_store_n(&c.id, aio_context_t{0}, __ATOMIC_RELEASE);
     c.emu = nullptr;
     c.ring_nr = 0;
     __atomic_fetch_and(&c.refs, ~dying, __ATOMIC_SEQ_CST);

@@ -1179,6 +1179,16 @@ void poll_ready(Caller how) {
         ev[0].res = g_poll_res.load();
         break;
     case Caller::eventfd: {
+        if (g_emulated) {
+            // rawaio starts no thread: on the emulated backend a POLL that
+            // became ready is completed, and its eventfd written, by the
+            // next call on the context (docs/backends.md). A look does it.
+            while (got == 0 && now_ms() < end) {
+                got = ctx.get(0, 4, ev, 0);
+                if (got == 0) sleep_ms(1);
+            }
+            if (got < 0) break;
+        }
         pollfd pf{efd, POLLIN, 0};
         const int pr = poll(&pf, 1, 2000);
         uint64_t count = 0;
@@ -1187,7 +1197,7 @@ void poll_ready(Caller how) {
         else if (count != 1)
             fail("the eventfd counted %llu, want 1", static_cast<unsigned long long>(count));
         // The completion itself is still due, once.
-        got = ctx.get(1, 4, ev, 2000);
+        if (!g_emulated) got = ctx.get(1, 4, ev, 2000);
         break;
     }
     }
