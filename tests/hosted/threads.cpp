@@ -693,7 +693,7 @@ void case_reapers() {
     l.n = scaled(g_emulated ? 50000 : 100000, 1000);
     l.reapers = 4;
     l.queue_run = g_api == Api::c;
-    l.run_rounds(256, 10, "reapers");
+    l.run_rounds(256, g_emulated ? 3 : 10, "reapers");  // the emulated backend is slow: every request is several system calls
 }
 
 // 10. Four threads submitting to one context while two reap (the kernel
@@ -703,7 +703,7 @@ void case_submitters() {
     l.n = scaled(g_emulated ? 40000 : 80000, 1000);
     l.submitters = 4;
     l.reapers = 2;
-    l.run_rounds(256, 10, "submitters");
+    l.run_rounds(256, g_emulated ? 3 : 10, "submitters");
 }
 
 // 6b. Fork a few hundred times while other threads submit and reap: each

@@ -135,6 +135,13 @@ boot() {
             # unit tests, libaio.h with a 64-bit time_t, the libaio
             # transcript -- the minimal example, the stack protector.
             echo "/bin/test_hostile.$a${tab}--backend=emulated" >> "$stage/tests.list"
+            # Threads, fork and waits across threads: both APIs, both backends.
+            cp "$root/build/$a/tests/threads" "$stage/bin/threads.$a"
+            for api in cxx c; do
+                for b in kernel emulated; do
+                    echo "/bin/threads.$a${tab}--api=$api${tab}--backend=$b${tab}--scale=10" >> "$stage/tests.list"
+                done
+            done
             cp "$root/build/$a/tests/unit" "$stage/bin/unit.$a"
             echo "/bin/unit.$a${tab}--no-colors" >> "$stage/tests.list"
             cp "$root/build/$a/tests/libaio_time64" "$stage/bin/libaio_time64.$a"
