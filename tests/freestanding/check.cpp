@@ -23,6 +23,14 @@ void Case::fail_errno(const char* file, int line, const char* what, Errno got, E
           << "), want " << name(want) << '\n';
 }
 
+void Case::fail_wait(const char* file, int line, const char* what, int64_t waited_ns, int64_t timeout_ns) {
+    failed_ = true;
+    const int64_t lo = wait_min_ns(timeout_ns) > 0 ? wait_min_ns(timeout_ns) : 0;
+    out() << "    at " << file << ':' << line << ": " << what << ": waited " << waited_ns / 1000 << " us for "
+          << timeout_ns / 1000000 << " ms, want " << lo / 1000 << " .. " << wait_max_ns(timeout_ns) / 1000
+          << " us\n";
+}
+
 int run(const char* title, const Entry* cases, size_t n, const char* filter) {
     unsigned passed = 0, failed = 0, skipped = 0;
     out() << "# " << title << " (" << arch::name << ")\n";

@@ -17,6 +17,7 @@ public:
     void fail(const char* file, int line, const char* what);
     void fail_values(const char* file, int line, const char* what, int64_t got, int64_t want);
     void fail_errno(const char* file, int line, const char* what, Errno got, Errno want);
+    void fail_wait(const char* file, int line, const char* what, int64_t waited_ns, int64_t timeout_ns);
     // Mark the case skipped (unless it already failed), with the reason.
     void skip(const char* why) { skip_ = why; }
 
@@ -34,6 +35,14 @@ struct Entry {
     void (*fn)(Case&);
 };
 
+// The bounds of every timed wait in the suites (CHECK_WAITED): at least 90 %
+// of the timeout less 5 ms (timer slack, clock granularity), at most four
+// times it plus 100 ms (a loaded machine, QEMU). Generous, so that noise
+// does not fail a case, yet a wait cut short or ten times too long does.
+// A timeout of 0 means "returns at once": at most 100 ms.
+constexpr int64_t wait_min_ns(int64_t timeout_ns) { return timeout_ns - timeout_ns / 10 - 5000000; }
+constexpr int64_t wait_max_ns(int64_t timeout_ns) { return 4 * timeout_ns + 100000000; }
+
 // Run the cases (all of them, or those whose name contains `filter`) and
 // return the exit status. `title` opens the report.
 int run(const char* title, const Entry* cases, size_t n, const char* filter);
@@ -50,6 +59,16 @@ int run(const char* title, const Entry* cases, size_t n, const char* filter);
         const int64_t got_ = static_cast<int64_t>(got); \
         const int64_t want_ = static_cast<int64_t>(want); \
         if (got_ != want_) (c).fail_values(__FILE__, __LINE__, #got " == " #want, got_, want_); \
+    } while (0)
+
+// A wait that should have lasted `timeout_ms` (a timeout, or a signal
+// armed to end it) took `waited_ns`: within wait_min_ns .. wait_max_ns.
+#define CHECK_WAITED(c, waited_ns, timeout_ms) \
+    do { \
+        const int64_t waited_ = static_cast<int64_t>(waited_ns); \
+        const int64_t timeout_ = static_cast<int64_t>(timeout_ms) * 1000000; \
+        if (waited_ < ::rawaio::test::wait_min_ns(timeout_) || waited_ > ::rawaio::test::wait_max_ns(timeout_)) \
+            (c).fail_wait(__FILE__, __LINE__, #waited_ns, waited_, timeout_); \
     } while (0)
 
 // A Result must have failed with exactly `want`.
