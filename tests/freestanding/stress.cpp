@@ -265,12 +265,16 @@ bool run_phase(const char* name, Backend backend, int64_t seconds) {
             const unsigned reapable = in_flight[c] - (pending_poll[c] ? 1 : 0);
             const size_t min = stopping ? reapable : static_cast<size_t>(below(reapable + 1));
             const size_t room = in_flight[c] < 64 ? in_flight[c] : 64;
-            auto got = ctxs[c].get_events(min < room ? min : room, Span<io_event>(ev, room), Timeout::ms(10000));
+            const size_t need = min < room ? min : room;
+            auto got = ctxs[c].get_events(need, Span<io_event>(ev, room), Timeout::ms(10000));
             ++st.waits;
             if (!got) {
                 if (got.error() != Errno::eintr) fail("io_getevents failed", static_cast<uint64_t>(got.error()));
                 continue;
             }
+            // Fewer than asked for after 10 s: completions are lost. Fail
+            // now rather than wait again (and hang until the test's limit).
+            if (*got < need) fail("completions still missing after a 10 s wait", need - *got);
             for (size_t i = 0; i < *got; ++i) {
                 if ((ev[i].data & 0xffff) < nslots && slots[ev[i].data & 0xffff].ctx != c)
                     fail("a completion from another context", ev[i].data);
@@ -371,12 +375,19 @@ int main(int argc, char** argv) {
                   << st.per_kind[poll_ready] + st.per_kind[poll_pending] << " polls, " << st.cancels
                   << " cancelled), " << st.verified_bytes / 1048576 << " MiB checked, " << st.batches << " batches, "
                   << ms << " ms";
-        if (ok && st.submitted == st.completed) {
+        // Equal counts are not enough (0 == 0): something must have been
+        // submitted, completed and read back.
+        const char* why = failure                            ? failure
+                          : st.submitted != st.completed     ? "submitted and completed differ"
+                          : st.submitted == 0                ? "no request was submitted"
+                          : st.verified_bytes == 0           ? "no byte was read back and checked"
+                                                             : nullptr;
+        if (ok && !why) {
             rt::out() << "  [OK]\n";
             ++passed;
         } else {
-            rt::out() << "  [FAIL] " << (failure ? failure : "submitted and completed differ") << " (" << fail_detail
-                      << "); reproduce with --seed=" << seed << '\n';
+            rt::out() << "  [FAIL] " << (why ? why : "?") << " (" << fail_detail << "); reproduce with --seed=" << seed
+                      << '\n';
             ++failed;
         }
         if (dev >= 0) (void)sys::close(static_cast<int>(dev));
