@@ -1,15 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Build the libFuzzer harnesses (clang, hosted, ASan + UBSan, x86-64) and
-# run each for a bounded time from its kept corpus (tests/fuzz/corpus/*),
-# on a copy so that the tree is not changed.
+# run each for a bounded time from its kept corpus (tests/fuzz/corpus/*).
+# Nothing is written into the source tree: the harnesses run in build/fuzz
+# on a copy of the corpus (new inputs go to the copy), and libFuzzer's
+# artifacts (crash-*, oom-*, slow-unit-*, timeout-*) go to
+# build/fuzz-artifacts. A harness that executed no input fails.
 #   tests/fuzz/run.sh [SECONDS_EACH]    (default 20)
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-20}
 command -v clang++ > /dev/null || { echo "[SKIPPED] clang++ is not installed"; exit 77; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=$root/build/fuzz
+artifacts=$root/build/fuzz-artifacts
+rm -rf "$work"
+mkdir -p "$work" "$artifacts" || exit 1
+cd "$work" || exit 1
 flags="-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I$root/include -I$root/arch/x86_64/include"
 nasm -f elf64 "$root/arch/x86_64/syscall.asm" -o "$work/syscall.o" || exit 1
 srcs="$root/src/context.cpp $root/src/emulated.cpp $root/src/errno.cpp $root/src/ring.cpp"
@@ -21,14 +27,19 @@ for h in ring submit; do
     mkdir -p "$work/corpus_$h"
     cp "$root/tests/fuzz/corpus/$h"/* "$work/corpus_$h/"
     if "$work/fuzz_$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 \
-            "$work/corpus_$h" > "$work/$h.log" 2>&1; then
+            -artifact_prefix="$artifacts/" "$work/corpus_$h" > "$work/$h.log" 2>&1; then
         runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/$h.log" | grep -o '[0-9]*$')
         cov=$(grep -o 'cov: [0-9]*' "$work/$h.log" | tail -1)
-        echo "ok: fuzz_$h: $runs executions in ${secs}s, $cov, corpus $(ls "$work/corpus_$h" | wc -l) inputs"
-        passed=$((passed + 1))
+        if [ "${runs:-0}" -gt 0 ]; then
+            echo "ok: fuzz_$h: $runs executions in ${secs}s, $cov, corpus $(ls "$work/corpus_$h" | wc -l) inputs"
+            passed=$((passed + 1))
+        else
+            tail -20 "$work/$h.log"; echo "FAIL: fuzz_$h executed no input"; failed=$((failed + 1))
+        fi
     else
-        tail -40 "$work/$h.log"; echo "FAIL: fuzz_$h found a crash (input above)"; failed=$((failed + 1))
+        tail -40 "$work/$h.log"
+        echo "FAIL: fuzz_$h found a crash (input above; artifacts in build/fuzz-artifacts)"; failed=$((failed + 1))
     fi
 done
 echo "fuzz: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
