@@ -28,4 +28,4 @@ for direct in 1 0; do
     fi
 done
 echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

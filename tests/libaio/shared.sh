@@ -16,4 +16,4 @@ check "the system libaio's exports and versions" "[ \"\$(exports '$ours')\" = \"
 check "every undefined symbol is weak (environ)" "! objdump -T '$ours' | awk '\$0 ~ /UND/ && \$2 != \"w\"' | grep -q ."
 check "no writable and executable segment" "! readelf -lW '$ours' | awk '\$1 == \"LOAD\" && \$0 ~ / RWE /' | grep -q ."
 echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

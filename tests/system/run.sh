@@ -209,6 +209,7 @@ boot() {
     elif [ -z "$fin" ]; then verdict="the guest did not finish (panic or crash; see above)"
     elif ! echo "$fin" | grep -q ' 0 failed'; then verdict="a guest program failed"
     elif [ "$fail" -ne 0 ]; then verdict="$fail cases failed"
+    elif [ "$mode" = test ] && [ "$ok" -eq 0 ]; then verdict="no case passed"
     fi
     # A guest that did not finish or whose program failed counts at least
     # one failure, whatever its cases said.
