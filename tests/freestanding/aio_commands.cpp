@@ -505,20 +505,35 @@ void registers_preserved_by_getevents(Case& c) {
 
 // ---------------------------------------------------------------- differential
 
-// One step of the differential script: what submission said, and the
-// completion's res and res2 (or none).
+// One step of the differential script: what submission said, the
+// completion's res and res2 (or none), and a digest of every read buffer
+// after the step (what was read, not only how much).
 struct Outcome {
     Errno submit = Errno::ok;
     bool event = false;
     int64_t res = 0, res2 = 0;
     bool obj_ok = false;
+    uint64_t buffers = 0;
 };
 
 constexpr int steps = 16;
 
+// FNV-1a, 64 bits: a digest of some bytes, continued from `h`.
+uint64_t digest(const void* p, size_t n, uint64_t h = 14695981039346656037ULL) {
+    const auto* b = static_cast<const unsigned char*>(p);
+    for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ULL;
+    return h;
+}
+
+// The file as the script left it: its length and a digest of its bytes.
+struct FileState {
+    int64_t size = -1;
+    uint64_t bytes = 0;
+};
+
 // The same operations, in the same order, on one backend. The file and
 // buffers are made fresh for each run so that both start equal.
-void run_script(Backend b, Outcome (&o)[steps], Case& c) {
+void run_script(Backend b, Outcome (&o)[steps], FileState& file, Case& c) {
     auto ctx = Context::create(8, b);
     if (!ctx) return c.fail_errno(__FILE__, __LINE__, "Context::create", ctx.error(), Errno::ok);
     TempFile f(b == Backend::kernel ? "diff-k" : "diff-e");
@@ -528,6 +543,11 @@ void run_script(Backend b, Outcome (&o)[steps], Case& c) {
     if (is_error(ro) || sys::pipe2(fds, sys::o_cloexec) != 0) return c.fail(__FILE__, __LINE__, "descriptors");
     static char data[8192], in[8192], v1[100], v2[300];
     fill_pattern(data, sizeof data, 0, 12);
+    // (Static, so shared by both runs: cleared, so that a backend that reads
+    // nothing can not show the other backend's bytes.)
+    memset(in, 0, sizeof in);
+    memset(v1, 0, sizeof v1);
+    memset(v2, 0, sizeof v2);
     const iovec vec[] = {{v1, sizeof v1}, {v2, sizeof v2}};
     iocb cb[steps];
     cb[0] = make_pwrite(f.fd, data, 8192, 0, 0);             // a write
@@ -565,23 +585,34 @@ void run_script(Backend b, Outcome (&o)[steps], Case& c) {
         o[i].res = ev[0].res;
         o[i].res2 = ev[0].res2;
         o[i].obj_ok = ev[0].obj == to_u64(&cb[i]) && ev[0].data == static_cast<uint64_t>(i);
+        o[i].buffers = digest(v2, sizeof v2, digest(v1, sizeof v1, digest(in, sizeof in)));
     }
+    // The whole file, read back with plain pread.
+    static char back[16384];
+    const long n = sys::pread64(f.fd, back, sizeof back, 0);
+    if (is_error(n)) return c.fail(__FILE__, __LINE__, "reading the file back");
+    file.size = n;
+    file.bytes = digest(back, static_cast<size_t>(n));
     (void)sys::close(static_cast<int>(ro));
     (void)sys::close(fds[0]);
     (void)sys::close(fds[1]);
 }
 
 // The kernel and the emulated backend, side by side on the same script:
-// every submission error, res, res2, data and obj must be the same.
+// every submission error, res, res2, data and obj must be the same, and so
+// must the bytes in every read buffer after each step and the final file.
 void differential_backends(Case& c) {
     const bool verbose = rt::getenv("RAWAIO_DEBUG") != nullptr;  // print every step
     if (!kernel_aio) return c.skip("no kernel AIO here to compare the emulated backend with");
     if (backend == Backend::emulated) return c.skip("compared in the --backend=kernel run");
     static Outcome k[steps], e[steps];
-    run_script(Backend::kernel, k, c);
-    run_script(Backend::emulated, e, c);
+    FileState kf, ef;
+    run_script(Backend::kernel, k, kf, c);
+    run_script(Backend::emulated, e, ef, c);
+    if (c.failed()) return;
     for (int i = 0; i < steps; ++i) {
         if (verbose) rt::out() << "    step " << i << ": kernel " << name(k[i].submit) << " res " << k[i].res << ", emulated " << name(e[i].submit) << " res " << e[i].res << "\n";
+        if (e[i].buffers != k[i].buffers) c.fail(__FILE__, __LINE__, "the bytes read (emulated vs kernel) differ");
         if (k[i].submit != e[i].submit) c.fail_errno(__FILE__, __LINE__, "submission (emulated vs kernel)", e[i].submit, k[i].submit);
         CHECK_EQ(c, e[i].event, k[i].event);
         CHECK_EQ(c, e[i].res, k[i].res);
@@ -592,6 +623,9 @@ void differential_backends(Case& c) {
             return;
         }
     }
+    CHECK_EQ(c, ef.size, kf.size);
+    CHECK_EQ(c, kf.size, 8192 + 10);  // the write, then 10 bytes appended
+    if (ef.bytes != kf.bytes) c.fail(__FILE__, __LINE__, "the final file (emulated vs kernel) differs");
 }
 
 // ---------------------------------------------------------------- batching
