@@ -1,0 +1,210 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Mutation check: do the tests catch deliberate bugs? Copies the repository
+# (its tracked and unignored files, as they are in the working tree) to a
+# scratch directory outside it, builds the copy, checks that the unmutated
+# copy passes every chosen test, then applies each mutation below alone,
+# rebuilds, runs that mutation's tests and restores the file. Prints a
+# table: each mutation and the tests that caught it, or ESCAPED. Not part
+# of the default test command (it takes several minutes per mutation).
+#
+#   tests/mutation/run.sh [NAME...]     (default: every mutation)
+#
+# Environment: RAWAIO_MUTATION_JOBS (build jobs, default 2),
+# RAWAIO_MUTATION_KEEP=1 (keep the scratch copy, and say where).
+# Exit status: 0 when every mutation applied and was caught; 1 otherwise.
+#
+# A mutation is one literal text substitution in one file. The text to
+# replace must occur exactly once in that file, or the mutation is
+# reported as "did not apply" (the library changes under these patterns:
+# update the pattern, never let it pass silently). To add one, add a
+# `mutation` line: name, what the bug is, file, the text, its replacement,
+# the architectures to test, and a regular expression of CTest names
+# without the architecture prefix (the tests expected to catch it).
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+jobs=${RAWAIO_MUTATION_JOBS:-2}
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/rawaio-mutation.XXXXXX") || exit 1
+if [ "${RAWAIO_MUTATION_KEEP:-0}" = 1 ]; then
+    echo "mutation: the scratch copy stays in $scratch"
+else
+    trap 'rm -rf "$scratch"' EXIT
+fi
+src=$scratch/src
+list=$scratch/list
+mkdir -p "$src" "$list"
+count=0
+
+# mutation NAME WHAT FILE FROM TO ARCHES TESTS
+mutation() {
+    count=$((count + 1))
+    d=$list/$(printf '%02d' "$count")
+    mkdir -p "$d"
+    printf '%s' "$1" > "$d/name"
+    printf '%s' "$2" > "$d/what"
+    printf '%s' "$3" > "$d/file"
+    printf '%s' "$4" > "$d/from"
+    printf '%s' "$5" > "$d/to"
+    printf '%s' "$6" > "$d/arches"
+    printf '%s' "$7" > "$d/tests"
+}
+
+# ---- the mutations ----
+
+mutation emu-wait-10x "the emulated backend waits ten times too long" \
+    src/emulated.cpp \
+    'deadline = now + timeout->sec * nsec_per_sec + timeout->nsec;' \
+    'deadline = now + 10 * (timeout->sec * nsec_per_sec + timeout->nsec);' \
+    'x86_64 i386' 'aio\.native\.emulated|aio\.qemu|libaio\.time64\.qemu|libaio\.differential\.qemu'
+
+mutation submit-error-swallowed "io_submit's error becomes a success that queued nothing" \
+    src/context.cpp \
+    'if (is_error(r)) result = fail(errno_of(r));' \
+    'if (is_error(r)) result = Submitted{0, requests.size()};' \
+    'x86_64 i386' 'aio\.native|unit\.native|libaio\.differential\.native'
+
+mutation pgetevents-null-mask "io_pgetevents is passed no signal mask" \
+    src/context.cpp \
+    'r = sys::io_pgetevents_time64(id, min, nr, out, timeout ? &ts : nullptr, mask ? &ss : nullptr);' \
+    'r = sys::io_pgetevents_time64(id, min, nr, out, timeout ? &ts : nullptr, nullptr);' \
+    'x86_64 i386' 'aio\.native|unit\.native|libaio\.time64\.native'
+
+mutation i386-arg6-is-arg5 "the i386 stub passes the 5th argument as the 6th (ebp = edi)" \
+    arch/i386/syscall.asm \
+    'mov     ebp, [esp + 48]' \
+    'mov     ebp, [esp + 44]' \
+    'i386' 'unit\.native|aio\.native|libaio\.time64\.native|strace\.qemu'
+
+mutation x86_64-arg6-is-arg5 "the x86-64 stub passes the 5th argument as the 6th (r9 = r8)" \
+    arch/x86_64/syscall.asm \
+    'mov     r9, [rsp + 8]' \
+    'mov     r9, r8' \
+    'x86_64' 'unit\.native|aio\.native|libaio\.time64\.native|strace\.qemu'
+
+mutation emu-read-one-byte-off "the emulated backend reads one byte past the offset" \
+    src/emulated.cpp \
+    'r = reading ? sys::preadv2(fd, iov, cnt, off, flags)' \
+    'r = reading ? sys::preadv2(fd, iov, cnt, off + 1, flags)' \
+    'x86_64 i386' 'aio\.native|aio\.native\.emulated|stress\.native\.emulated'
+
+mutation emu-lost-completion "the emulated backend loses every fdsync completion" \
+    src/emulated.cpp \
+    'if (!o.pending) {' \
+    'if (!o.pending && cb.aio_lio_opcode != IOCB_CMD_FDSYNC) {' \
+    'x86_64 i386' 'aio\.native\.emulated|aio\.qemu|stress\.native\.emulated|stress\.qemu'
+
+mutation ring-head-short "user-space reaping advances the ring's head one short (duplicates)" \
+    src/ring.cpp \
+    '(head + n) % ring_nr' \
+    '(head + n - 1) % ring_nr' \
+    'x86_64 i386' 'aio\.native|stress\.native\.kernel|unit\.native'
+
+# ---- the run ----
+
+selected() {  # selected NAME: chosen on the command line (or no names given)
+    [ -z "$names" ] && return 0
+    for n in $names; do [ "$n" = "$1" ] && return 0; done
+    return 1
+}
+names="$*"
+for n in $names; do
+    found=0
+    for d in "$list"/*; do [ "$(cat "$d/name")" = "$n" ] && found=1; done
+    [ $found -eq 1 ] || { echo "mutation: no mutation named $n"; exit 2; }
+done
+
+say() { echo "mutation: $*"; }
+
+(cd "$root" && git ls-files -z --cached --others --exclude-standard) > "$scratch/files"
+tar -C "$root" --null -T "$scratch/files" --ignore-failed-read -cf - 2> /dev/null | tar -C "$src" -xf - ||
+    { say "could not copy the repository"; exit 1; }
+say "copy of $root in $src"
+
+build() {  # build ARCH LOG
+    (cd "$src" && cmake --preset "$1" && cmake --build --preset "$1" -j "$jobs") > "$2" 2>&1
+}
+# run_tests ARCH REGEX OUT: the names of the tests that did not pass, one a
+# line with why (Failed, Timeout, ...), in OUT; skipped tests are not there.
+run_tests() {
+    (cd "$src" && ctest --test-dir "build/$1" -R "^$1\\.($2)\$" --no-tests=error) > "$3.log" 2>&1
+    rc=$?
+    sed -n '/The following tests FAILED:/,$ s/^[[:space:]]*[0-9][0-9]* - \([^ ]*\) (\(.*\))$/\1 (\2)/p' "$3.log" > "$3"
+    ran=$(grep -c 'Test *#' "$3.log")
+    [ "$ran" -gt 0 ] || echo "(no test ran: $(tail -1 "$3.log"))" >> "$3"
+    return $rc
+}
+
+# The tests each architecture needs, and the unmutated baseline.
+status=0
+for arch in x86_64 i386; do
+    regex=""
+    for d in "$list"/*; do
+        selected "$(cat "$d/name")" || continue
+        case " $(cat "$d/arches") " in *" $arch "*) ;; *) continue ;; esac
+        regex="${regex:+$regex|}$(cat "$d/tests")"
+    done
+    printf '%s' "$regex" > "$scratch/regex.$arch"
+    [ -n "$regex" ] || continue
+    say "$arch: building the unmutated copy"
+    build "$arch" "$scratch/build.$arch.log" || { tail -30 "$scratch/build.$arch.log"; say "$arch: the unmutated copy does not build"; exit 1; }
+    say "$arch: baseline: the chosen tests on the unmutated copy"
+    if ! run_tests "$arch" "$regex" "$scratch/baseline.$arch"; then
+        cat "$scratch/baseline.$arch"
+        say "$arch: the unmutated copy fails these tests: fix that first (log: keep with RAWAIO_MUTATION_KEEP=1)"
+        exit 1
+    fi
+    say "$arch: baseline passes ($(grep -c 'Test *#' "$scratch/baseline.$arch.log") tests)"
+done
+
+table=$scratch/table
+: > "$table"
+for d in "$list"/*; do
+    name=$(cat "$d/name")
+    selected "$name" || continue
+    file=$(cat "$d/file")
+    from=$(cat "$d/from")
+    to=$(cat "$d/to")
+    target=$src/$file
+    if [ ! -f "$target" ]; then
+        printf '%s\t%s\t%s\n' "$name" "$(cat "$d/what")" "DID NOT APPLY: $file is gone" >> "$table"; status=1; continue
+    fi
+    hits=$(FROM=$from perl -0ne '$n = () = /\Q$ENV{FROM}\E/g; print $n' "$target")
+    if [ "$hits" != 1 ]; then
+        printf '%s\t%s\t%s\n' "$name" "$(cat "$d/what")" "DID NOT APPLY: the text occurs $hits times in $file, want once" >> "$table"
+        status=1; continue
+    fi
+    cp -p "$target" "$scratch/original"
+    FROM=$from TO=$to perl -0pi -e 's/\Q$ENV{FROM}\E/$ENV{TO}/' "$target"
+    if cmp -s "$target" "$scratch/original"; then
+        printf '%s\t%s\t%s\n' "$name" "$(cat "$d/what")" "DID NOT APPLY: $file unchanged" >> "$table"; status=1; continue
+    fi
+    say "$name: $(cat "$d/what") ($file)"
+    caught=""
+    for arch in $(cat "$d/arches"); do
+        if ! build "$arch" "$scratch/mbuild.log"; then
+            # Not a test's catch: the replacement text needs fixing.
+            caught="${caught:+$caught, }BUILD FAILED ($arch)"
+            status=1
+            continue
+        fi
+        run_tests "$arch" "$(cat "$d/tests")" "$scratch/result"
+        while IFS= read -r line; do caught="${caught:+$caught, }$line"; done < "$scratch/result"
+    done
+    cp -p "$scratch/original" "$target"
+    touch "$target"  # newer than the mutated build: rebuilt for the next one
+    if [ -z "$caught" ]; then caught=ESCAPED; status=1; fi
+    say "$name: $caught"
+    printf '%s\t%s\t%s\n' "$name" "$(cat "$d/what")" "$caught" >> "$table"
+done
+
+echo
+echo "| mutation | the bug | caught by |"
+echo "|---|---|---|"
+while IFS="$(printf '\t')" read -r name what caught; do
+    echo "| $name | $what | $caught |"
+done < "$table"
+escaped=$(grep -c "	ESCAPED$" "$table")
+unapplied=$(grep -c "	DID NOT APPLY" "$table")
+echo
+echo "mutation: $(wc -l < "$table") mutations, $escaped escaped, $unapplied did not apply"
+exit $status
