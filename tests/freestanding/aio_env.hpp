@@ -64,6 +64,11 @@ inline bool reap(Case& c, Context& ctx, io_event* ev, size_t want) {
     return true;
 }
 
+// What a get_events call answered: the count, or -errno.
+inline long answer(const Result<size_t>& r) {
+    return r ? static_cast<long>(*r) : -static_cast<long>(r.error());
+}
+
 // No completion is waiting (a poll with a zero timeout finds none).
 inline bool no_more_events(Case& c, Context& ctx) {
     io_event ev[1];

@@ -43,7 +43,10 @@ static long long now_ms(void) {
 }
 
 /* A 10 ms wait, within the bounds of every timed wait in the suites
- * (CHECK_WAITED, tests/freestanding/check.hpp): 4 .. 140 ms. */
+ * (CHECK_WAITED, tests/freestanding/check.hpp): 4 .. 140 ms. A loaded
+ * machine can stall one wait, but one that is really too long is too long
+ * every time: a wait that timed out (0) is repeated, three times at most,
+ * while it took longer than that. */
 static const char *about_10ms(long long since) {
     const long long ms = now_ms() - since;
     return ms < 4 ? "TOO SHORT" : ms > 140 ? "TOO LONG" : "about 10 ms";
@@ -67,6 +70,7 @@ int main(void) {
     struct iovec vec[2] = {{v1, sizeof v1}, {v2, sizeof v2}};
     int fd, fds[2], i, n;
     long long t0;
+    int tries;
     sigset_t none;
 
     printf("io_setup(0): %d\n", io_setup(0, &ctx));
@@ -135,8 +139,11 @@ int main(void) {
     io_prep_poll(&cbs[1], fds[0], POLLPRI);
     list[0] = &cbs[1];
     printf("submit pending poll: %d\n", io_submit(ctx, 1, list));
-    t0 = now_ms();
-    n = io_getevents(ctx, 1, 1, ev, &ms10);
+    for (tries = 0; tries < 3; ++tries) {
+        t0 = now_ms();
+        n = io_getevents(ctx, 1, 1, ev, &ms10);
+        if (n != 0 || now_ms() - t0 <= 140) break;
+    }
     printf("getevents 10 ms: %d, %s\n", n, about_10ms(t0));
     printf("cancel pending poll: %d\n", io_cancel(ctx, &cbs[1], &ev[0]));
     print_events("getevents after cancel", io_getevents(ctx, 1, 8, ev, &wait), ev);
@@ -163,8 +170,11 @@ int main(void) {
     printf("io_queue_run: %d callbacks, res sum %ld\n", callbacks_run, callback_res);
 
     sigemptyset(&none);
-    t0 = now_ms();
-    n = io_pgetevents(ctx, 1, 1, ev, &ms10, &none);
+    for (tries = 0; tries < 3; ++tries) {
+        t0 = now_ms();
+        n = io_pgetevents(ctx, 1, 1, ev, &ms10, &none);
+        if (n != 0 || now_ms() - t0 <= 140) break;
+    }
     printf("pgetevents 10 ms: %d, %s\n", n, about_10ms(t0));
 
     printf("io_destroy: %d\n", io_destroy(ctx));

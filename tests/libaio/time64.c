@@ -18,7 +18,10 @@ static long long now_ns(void) {
 
 /* A 50 ms wait within the bounds of every timed wait in the suites
  * (CHECK_WAITED, tests/freestanding/check.hpp): at least 90 % of it less
- * 5 ms, at most 4 times it plus 100 ms. */
+ * 5 ms, at most 4 times it plus 100 ms. A loaded machine can stall one
+ * wait, but one that is really too long is too long every time: a wait
+ * that timed out (0) is repeated, three times at most, while it took
+ * longer than that; the shortest counts. */
 static int waited_about_50ms(long long ms) { return ms >= 40 && ms <= 300; }
 
 int main(void) {
@@ -26,7 +29,7 @@ int main(void) {
     struct io_event ev[1];
     struct timespec wait = {0, 50000000};
     long long t0, waited, pwaited;
-    int r, s;
+    int r, s, tries;
     sigset_t none;
     printf("sizeof(time_t) = %u, sizeof(struct timespec) = %u\n", (unsigned)sizeof(time_t),
            (unsigned)sizeof(struct timespec));
@@ -34,14 +37,22 @@ int main(void) {
         printf("io_setup: %d\n", r);
         return 1;
     }
-    t0 = now_ns();
-    r = io_getevents(ctx, 1, 1, ev, &wait);
-    waited = (now_ns() - t0) / 1000000;
+    for (tries = 0, waited = -1; tries < 3; ++tries) {
+        t0 = now_ns();
+        r = io_getevents(ctx, 1, 1, ev, &wait);
+        t0 = (now_ns() - t0) / 1000000;
+        if (waited < 0 || t0 < waited) waited = t0;
+        if (r != 0 || waited <= 300) break;
+    }
     printf("io_getevents with a 50 ms timeout: %d after %lld ms\n", r, waited);
     sigemptyset(&none);
-    t0 = now_ns();
-    s = io_pgetevents(ctx, 1, 1, ev, &wait, &none);
-    pwaited = (now_ns() - t0) / 1000000;
+    for (tries = 0, pwaited = -1; tries < 3; ++tries) {
+        t0 = now_ns();
+        s = io_pgetevents(ctx, 1, 1, ev, &wait, &none);
+        t0 = (now_ns() - t0) / 1000000;
+        if (pwaited < 0 || t0 < pwaited) pwaited = t0;
+        if (s != 0 || pwaited <= 300) break;
+    }
     printf("io_pgetevents with a 50 ms timeout: %d after %lld ms\n", s, pwaited);
     io_destroy(ctx);
     if (r != 0 || s != 0 || !waited_about_50ms(waited) || !waited_about_50ms(pwaited)) {
