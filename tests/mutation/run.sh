@@ -14,8 +14,9 @@
 # RAWAIO_MUTATION_KEEP=1 (keep the scratch copy, and say where).
 # Exit status: 0 when every mutation applied and was caught; 1 otherwise.
 #
-# A mutation is one literal text substitution in one file. The text to
-# replace must occur exactly once in that file, or the mutation is
+# A mutation is one literal text substitution in one file (the text may
+# span lines, to make it unique). The text to replace must occur exactly
+# once in that file, or the mutation is
 # reported as "did not apply" (the library changes under these patterns:
 # update the pattern, never let it pass silently). To add one, add a
 # `mutation` line: name, what the bug is, file, the text, its replacement,
@@ -59,8 +60,10 @@ mutation emu-wait-10x "the emulated backend waits ten times too long" \
 
 mutation submit-error-swallowed "io_submit's error becomes a success that queued nothing" \
     src/context.cpp \
-    'if (is_error(r)) result = fail(errno_of(r));' \
-    'if (is_error(r)) result = Submitted{0, requests.size()};' \
+    'sys::io_submit(id, static_cast<long>(n), const_cast<iocb**>(requests.data()));
+    if (is_error(r)) return fail(errno_of(r));' \
+    'sys::io_submit(id, static_cast<long>(n), const_cast<iocb**>(requests.data()));
+    if (is_error(r)) return Submitted{0, requests.size()};' \
     'x86_64 i386' 'aio\.native|unit\.native|libaio\.differential\.native'
 
 mutation pgetevents-null-mask "io_pgetevents is passed no signal mask" \
