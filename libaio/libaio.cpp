@@ -159,6 +159,7 @@ int get_events(io_context_t ctx, long min_nr, long nr, struct io_event* events, 
 extern "C" {
 
 int io_setup(int maxevents, io_context_t* ctxp) {
+    if (!ctxp) return neg(Errno::efault);  // the kernel reads *ctxp first
     detail::Core c;
     auto* user = reinterpret_cast<aio_context_t*>(ctxp);
     if (auto r = detail::core_create(c, static_cast<unsigned>(maxevents), rawaio::Backend::automatic, user); !r)
@@ -168,6 +169,7 @@ int io_setup(int maxevents, io_context_t* ctxp) {
     // make, without the user-space fast path); an emulated one can not.
     if (c.backend == rawaio::Backend::kernel) return 0;
     (void)detail::core_destroy(c);
+    *ctxp = nullptr;  // as it was: a failed io_setup leaves it alone
     return neg(Errno::eagain);
 }
 
@@ -175,8 +177,10 @@ int io_destroy(io_context_t ctx) {
     const uintptr_t id = reinterpret_cast<uintptr_t>(ctx);
     Slot* s = find(id);
     if (!s) return unknown(sys::io_destroy(id));
-    auto r = detail::core_destroy(s->core, id);
-    if (__atomic_load_n(&s->core.id, __ATOMIC_ACQUIRE) == 0) __atomic_store_n(&s->state, slot_free, __ATOMIC_RELEASE);
+    bool here = false;
+    auto r = detail::core_destroy(s->core, id, &here);
+    // Only the call that destroyed the context frees its slot.
+    if (here) __atomic_store_n(&s->state, slot_free, __ATOMIC_RELEASE);
     return r ? 0 : neg(r.error());
 }
 

@@ -326,10 +326,6 @@ Result<size_t> core_get_events_at(Core& c, aio_context_t id, size_t min_nr, Span
         return r;
     }
     auto* ring = reinterpret_cast<aio_ring*>(id);
-    // A look at an empty ring: nothing to take, and no lock to take.
-    if (min_nr == 0 && __atomic_load_n(&c.ring_nr, __ATOMIC_RELAXED) &&
-        __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE) == __atomic_load_n(&ring->head, __ATOMIC_RELAXED))
-        return size_t{0};
     // Completions already in the ring need no system call. Holding
     // reap_lock keeps destroy away (it takes the lock first), so the ring
     // stays mapped while it is read.
@@ -392,20 +388,25 @@ Result<Cancelled> core_cancel_at(Core& c, aio_context_t id, iocb* request) {
     return done;
 }
 
-Result<void> core_destroy(Core& c, aio_context_t expected) {
+Result<void> core_destroy(Core& c, aio_context_t expected, bool* destroyed_here) {
     const aio_context_t id = __atomic_load_n(&c.id, __ATOMIC_ACQUIRE);
+    if (expected && id != expected) return fail(Errno::einval);  // destroyed already (the kernel's answer)
     if (!id) return {};
-    if (expected && id != expected) return fail(Errno::einval);
     const uint32_t before = __atomic_fetch_or(&c.refs, dying, __ATOMIC_SEQ_CST);
     if (before & dying) return fail(Errno::einval);  // another thread is destroying it
+    if (__atomic_load_n(&c.id, __ATOMIC_ACQUIRE) != id) {
+        // Destroyed and given to another context meanwhile: not ours.
+        __atomic_fetch_and(&c.refs, ~dying, __ATOMIC_SEQ_CST);
+        return fail(Errno::einval);
+    }
+    if (destroyed_here) *destroyed_here = true;
     if (!same_process(c)) {
         // A context of the parent: the kernel's is not ours to destroy (its
         // answer would be EINVAL); an emulated one is this process's own
         // copy, and goes.
-        if (c.emu) {
-            emu_shutdown(c.emu);
-            emu_destroy(c.emu);
-        }
+        // No lock is taken and nobody is woken: the locks may have been
+        // copied taken, and the parent's waiters are not ours.
+        if (c.emu) emu_destroy(c.emu);
         c = Core{};
         return fail(Errno::einval);
     }

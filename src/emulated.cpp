@@ -108,7 +108,9 @@ Errno err(long r) { return errno_of(r); }
 // process_vm_readv/process_vm_writev on our own process, or, where those
 // answer ENOSYS (QEMU user-mode), a write into and a read from a private
 // pipe. from_user: src is the caller's memory; otherwise dst is.
-Errno copy_through_kernel(Emulated* e, void* dst, const void* src, size_t n, bool from_user) {
+// try_only (a look): where the pipe is busy, EAGAIN rather than a wait
+// (the thread holding it may be the one a signal handler interrupted).
+Errno copy_through_kernel(Emulated* e, void* dst, const void* src, size_t n, bool from_user, bool try_only = false) {
     if (!flag(e->vm_calls_missing)) {
         iovec mine{from_user ? dst : const_cast<void*>(src), n};
         iovec theirs{from_user ? const_cast<void*>(src) : dst, n};
@@ -118,7 +120,11 @@ Errno copy_through_kernel(Emulated* e, void* dst, const void* src, size_t n, boo
         if (r != enosys && r != -static_cast<long>(Errno::eperm)) return is_error(r) ? err(r) : Errno::efault;
         set_flag(e->vm_calls_missing);
     }
-    lock(e->pipe_mu);
+    if (try_only) {
+        if (!try_lock(e->pipe_mu)) return Errno::eagain;
+    } else {
+        lock(e->pipe_mu);
+    }
     Errno result = Errno::ok;
     if (e->pipe_rd < 0) {
         int fds[2];
@@ -156,7 +162,9 @@ Errno copy_through_kernel(Emulated* e, void* dst, const void* src, size_t n, boo
 }
 
 Errno copy_in(Emulated* e, void* dst, const void* src, size_t n) { return copy_through_kernel(e, dst, src, n, true); }
-Errno copy_out(Emulated* e, void* dst, const void* src, size_t n) { return copy_through_kernel(e, dst, src, n, false); }
+Errno copy_out(Emulated* e, void* dst, const void* src, size_t n, bool try_only = false) {
+    return copy_through_kernel(e, dst, src, n, false, try_only);
+}
 
 // Completions in the ring not yet taken (under mu).
 uint32_t unreaped(const Emulated* e) {
@@ -301,6 +309,8 @@ struct Outcome {
     int64_t res = 0;
     bool pending = false;
     Pending poll{};
+    int resfd = -1;             // where the completion is signalled
+    bool resfd_owned = false;   // a duplicate of the caller's, closed after
 };
 
 // Read or write as aio_read/aio_write: the errors the kernel reports at
@@ -412,20 +422,38 @@ Outcome execute(Emulated* e, const iocb& cb, iocb* user) {
     if (Errno x = copy_out(e, reinterpret_cast<char*>(user) + offsetof(iocb, aio_key), &kiocb_key, sizeof kiocb_key);
         x != Errno::ok)
         return {x};
+    Outcome o;
     switch (cb.aio_lio_opcode) {
     case IOCB_CMD_PREAD:
     case IOCB_CMD_PWRITE:
     case IOCB_CMD_PREADV:
     case IOCB_CMD_PWRITEV:
-        return run_rw(e, cb);
     case IOCB_CMD_FSYNC:
     case IOCB_CMD_FDSYNC:
-        return run_sync(cb);
+        break;
     case IOCB_CMD_POLL:
-        return run_poll(e, cb, user, resfd);
+        o = run_poll(e, cb, user, resfd);
+        o.resfd = resfd;  // a ready one signals at once; a pending one holds its own
+        return o;
     default:
         return {Errno::einval};  // NOOP and unknown commands
     }
+    // The eventfd is held while the I/O runs, as the kernel holds it: closed
+    // meanwhile and its number reused, it is still the one signalled.
+    int held = -1;
+    if (resfd >= 0) {
+        const long d = sys::fcntl(resfd, sys::f_dupfd_cloexec, 0);
+        if (is_error(d)) return {err(d)};
+        held = static_cast<int>(d);
+    }
+    o = cb.aio_lio_opcode == IOCB_CMD_FSYNC || cb.aio_lio_opcode == IOCB_CMD_FDSYNC ? run_sync(cb) : run_rw(e, cb);
+    if (o.refused != Errno::ok) {
+        if (held >= 0) (void)sys::close(held);
+        return o;
+    }
+    o.resfd = held;
+    o.resfd_owned = held >= 0;
+    return o;
 }
 
 // One request, as io_submit_one: Errno::ok when it was accepted.
@@ -451,13 +479,14 @@ Errno submit_one(Emulated* e, iocb* user) {
     --e->inflight;
     if (o.refused == Errno::ok) {
         if (!o.pending) {
-            post(e, user, cb.aio_data, o.res, (cb.aio_flags & iocb_flag_resfd) ? static_cast<int>(cb.aio_resfd) : -1);
+            post(e, user, cb.aio_data, o.res, o.resfd);
         } else {
             e->pending[e->npending++] = o.poll;
             if (e->sleepers) ring_doorbell(e);  // one more descriptor for them to watch
         }
     }
     unlock(e->mu);
+    if (o.resfd_owned) (void)sys::close(o.resfd);
     return o.refused;
 }
 
@@ -470,7 +499,7 @@ int64_t now_ns() {
 // Take up to out.size() completions into out, through a bounce buffer and
 // the kernel: an events buffer that can not be written is EFAULT, and what
 // could not be delivered stays in the ring, as with io_getevents (under mu).
-Result<size_t> take(Emulated* e, Span<io_event> out) {
+Result<size_t> take(Emulated* e, Span<io_event> out, bool look) {
     size_t n = 0;
     io_event bounce[32];
     while (n < out.size()) {
@@ -478,14 +507,24 @@ Result<size_t> take(Emulated* e, Span<io_event> out) {
         const long got = peek_ring(e->ring, e->ring_nr, Span<io_event>(bounce, want));
         if (got < 0) return Error{Errno::eio};  // the ring header was overwritten
         if (got == 0) break;
-        if (Errno x = copy_out(e, out.data() + n, bounce, static_cast<size_t>(got) * sizeof(io_event)); x != Errno::ok) {
-            if (n) break;
+        if (Errno x = copy_out(e, out.data() + n, bounce, static_cast<size_t>(got) * sizeof(io_event), look);
+            x != Errno::ok) {
+            if (n || (look && x == Errno::eagain)) break;
             return Error{x};
         }
         consume_ring(e->ring, e->ring_nr, static_cast<size_t>(got));
         n += static_cast<size_t>(got);
     }
     return n;
+}
+
+// A waiter leaving (under mu, which it releases): completions it left in
+// the ring, or pending POLLs it may have been the only one to watch, are
+// passed on to the other sleepers, which may have slept through a doorbell
+// that this waiter reset.
+void leave_wait(Emulated* e) {
+    if (e->sleepers && (unreaped(e) || e->npending)) ring_doorbell(e);
+    unlock(e->mu);
 }
 
 }  // namespace
@@ -559,8 +598,9 @@ Result<size_t> emu_get_events(Emulated* e, size_t min_nr, Span<io_event> out, co
     }
     size_t n = 0;
     // A look (min_nr 0) never waits for the lock: a signal handler may look
-    // at a context the code it interrupted holds. Busy: another thread is
-    // taking the completions right now.
+    // at a context the code it interrupted holds. Busy: another thread is in
+    // a call on the context for a moment; what is in the ring waits for the
+    // next look (docs/backends.md).
     if (min_nr == 0) {
         if (!try_lock(e->mu)) return size_t{0};
     } else {
@@ -573,9 +613,9 @@ Result<size_t> emu_get_events(Emulated* e, size_t min_nr, Span<io_event> out, co
             return Error{Errno::einval};
         }
         complete_ready_polls(e);
-        auto got = take(e, out.subspan(n));
+        auto got = take(e, out.subspan(n), min_nr == 0);
         if (!got) {
-            unlock(e->mu);
+            leave_wait(e);
             if (n) return n;
             return got;
         }
@@ -583,9 +623,7 @@ Result<size_t> emu_get_events(Emulated* e, size_t min_nr, Span<io_event> out, co
         int64_t remaining = -1;
         if (deadline >= 0) remaining = deadline - now_ns();
         if (n >= min_nr || n == out.size() || (deadline >= 0 && remaining <= 0)) {
-            // Completions left for another waiter: pass the wake-up on.
-            if (e->sleepers && unreaped(e)) ring_doorbell(e);
-            unlock(e->mu);
+            leave_wait(e);
             return n;
         }
         // Sleep on the doorbell and the pending POLLs' descriptors.
@@ -599,7 +637,7 @@ Result<size_t> emu_get_events(Emulated* e, size_t min_nr, Span<io_event> out, co
             mapped = sys::mmap(nullptr, mapped_bytes, sys::prot_read | sys::prot_write,
                                sys::map_private | sys::map_anonymous, -1, 0);
             if (is_error(mapped)) {
-                unlock(e->mu);
+                leave_wait(e);
                 if (n) return n;
                 return Error{err(mapped)};
             }
@@ -616,12 +654,12 @@ Result<size_t> emu_get_events(Emulated* e, size_t min_nr, Span<io_event> out, co
         lock(e->mu);
         --e->sleepers;
         if (r == -static_cast<long>(Errno::eintr)) {
-            unlock(e->mu);
+            leave_wait(e);
             if (n) return n;
             return Error{Errno::eintr};
         }
         if (is_error(r)) {
-            unlock(e->mu);
+            leave_wait(e);
             if (n) return n;
             return Error{err(r)};
         }
@@ -674,6 +712,7 @@ void emu_shutdown(Emulated* e) {
 
 void emu_destroy(Emulated* e) {
     // Pending POLL requests go with the ring, as io_destroy cancels them.
+    // No lock is taken: in a forked child they may have been copied taken.
     for (uint32_t i = 0; i < e->npending; ++i) close_pending(e->pending[i]);
     if (e->pipe_rd >= 0) {
         (void)sys::close(e->pipe_rd);

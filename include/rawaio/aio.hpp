@@ -187,8 +187,9 @@ Result<Submitted> core_submit(Core& c, Span<iocb* const> requests);
 Result<size_t> core_get_events(Core& c, size_t min_nr, Span<io_event> out, const Timeout* timeout,
                                const SigSet* mask);
 Result<Cancelled> core_cancel(Core& c, iocb* request);
-// expected: the handle the caller means (the C API), checked first.
-Result<void> core_destroy(Core& c, aio_context_t expected = 0);
+// expected: the handle the caller means (the C API), checked first;
+// *destroyed_here: set when this call is the one that destroyed it.
+Result<void> core_destroy(Core& c, aio_context_t expected = 0, bool* destroyed_here = nullptr);
 void core_set_ring_reaping(Core& c, bool on);
 // The same for the handle `id`, which the caller found in `c` (the C API's
 // table): a slot given to another context meanwhile answers EINVAL.

@@ -108,23 +108,23 @@ mutation reap-beside-kernel "user-space reaping runs while another thread is in 
     unlock_ring(c);
     return false;' \
     '    return true;' \
-    'x86_64' 'threads\.native\.(cxx|c)\.kernel'
+    'x86_64' 'threads\.native\.cxx\.kernel|threads\.native\.c\.kernel'
 mutation fork-not-noticed "a forked child is not told from its parent" \
     src/context.cpp \
     'bool same_process(const Core& c) {' \
     'bool same_process(const Core& c) {
     if (c.id) return true;' \
-    'x86_64' 'hostile\.native\.(kernel|emulated)|threads\.native\.(cxx|c)\.(kernel|emulated)'
+    'x86_64' 'hostile\.native\.kernel|hostile\.native\.emulated|threads\.native\.cxx\.kernel|threads\.native\.c\.emulated'
 mutation emu-iovecs-shared "the emulated backend copies every request's iovecs into one array" \
     src/emulated.cpp \
     '    iovec on_stack[iov_on_stack];' \
     '    static iovec on_stack[iov_on_stack];' \
-    'x86_64' 'threads\.native\.(cxx|c)\.emulated|threads\.qemu\.(cxx|c)'
+    'x86_64' 'threads\.native\.cxx\.emulated|threads\.native\.c\.emulated|threads\.qemu\.cxx'
 mutation emu-eventfd-by-number "a pending POLL keeps its eventfd by number, not a duplicate" \
     src/emulated.cpp \
     'const long efd = sys::fcntl(resfd, sys::f_dupfd_cloexec, 0);' \
     'const long efd = resfd;' \
-    'x86_64' 'aio\.native\.emulated|threads\.native\.(cxx|c)\.emulated'
+    'x86_64' 'aio\.native\.emulated|threads\.native\.cxx\.emulated|threads\.native\.c\.emulated'
 mutation emu-destroy-wakes-nobody "destroying an emulated context does not wake its waiters" \
     src/emulated.cpp \
     '    e->dead = true;
@@ -132,7 +132,7 @@ mutation emu-destroy-wakes-nobody "destroying an emulated context does not wake 
     ring_doorbell(e);' \
     '    e->dead = true;
     unlock(e->mu);' \
-    'x86_64' 'threads\.native\.(cxx|c)\.emulated'
+    'x86_64' 'threads\.native\.cxx\.emulated|threads\.native\.c\.emulated'
 mutation table-handle-after-unmap "a destroyed context keeps its handle until its ring is gone (the C API's table)" \
     src/context.cpp \
     '    __atomic_store_n(&c.id, aio_context_t{0}, __ATOMIC_RELEASE);
@@ -151,7 +151,7 @@ mutation table-handle-after-unmap "a destroyed context keeps its handle until it
     for (uint32_t v; (v = load(c.refs)) != dying;) (void)sys::futex_wait(&c.refs, v);
     if (c.emu) emu_destroy(c.emu);
     __atomic_store_n(&c.id, aio_context_t{0}, __ATOMIC_RELEASE);' \
-    'x86_64' 'threads\.native\.c\.(kernel|emulated)'
+    'x86_64' 'threads\.native\.c\.kernel|threads\.native\.c\.emulated'
 # ---- the run ----
 
 selected() {  # selected NAME: chosen on the command line (or no names given)
