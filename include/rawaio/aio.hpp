@@ -219,7 +219,8 @@ Backend backend_from_environment();
 // one caller: completions are taken from the ring in user space only while
 // no other thread is inside io_getevents for the context, and by one
 // thread at a time. destroy wakes every waiter (they get EINVAL) and waits
-// until the other callers have left before the ring goes away. Moving a
+// until the threads waiting or reading the ring have left before the ring
+// goes away; a submit racing with it gets the kernel's answer. Moving a
 // context, or destroying its object, while another thread uses it is the
 // caller's bug, as for any object.
 //
