@@ -29,6 +29,14 @@ bool need(Case& c, bool kernel_only) {
     return true;
 }
 
+// wait4 for a child, again when a signal interrupts the wait.
+long wait_child(long pid, int* status) {
+    long w;
+    do w = sys::wait4(pid, status, 0);
+    while (w == -static_cast<long>(Errno::eintr));
+    return w;
+}
+
 // The kernel does not carry AIO contexts into a child: every call on the
 // parent's context answers EINVAL there. The parent's context is unharmed.
 void fork_child_einval(Case& c) {
@@ -55,10 +63,7 @@ void fork_child_einval(Case& c) {
         sys::exit_group(bad);
     }
     int status = -1;
-    long w;
-    do w = sys::wait4(pid, &status, 0);
-    while (w == -static_cast<long>(Errno::eintr));
-    REQUIRE(c, w == pid);
+    REQUIRE(c, wait_child(pid, &status) == pid);
     CHECK_EQ(c, status, 0);  // exit 0: all four answered EINVAL
     REQUIRE_OK(c, ctx->cancel(poll));
     io_event ev[1];
@@ -112,10 +117,7 @@ void fork_pending_typed(Case& c) {
         sys::exit_group(bad);
     }
     int status = -1;
-    long w;
-    do w = sys::wait4(pid, &status, 0);
-    while (w == -static_cast<long>(Errno::eintr));
-    REQUIRE(c, w == pid);
+    REQUIRE(c, wait_child(pid, &status) == pid);
     CHECK_EQ(c, status, 0);  // exit 0: every call answered EINVAL
     io_event ev[8];
     size_t got = 0;
@@ -195,10 +197,7 @@ void signal_storm(Case& c) {
     // The child may still be signalling: wait for it (retrying when a
     // signal interrupts the wait) before the handler goes away.
     int status = -1;
-    long w;
-    do w = sys::wait4(pid, &status, 0);
-    while (w == -static_cast<long>(Errno::eintr));
-    CHECK_EQ(c, w, pid);
+    CHECK_EQ(c, wait_child(pid, &status), pid);
     CHECK_EQ(c, got_total, n);
     CHECK(c, storm_hits > 0);
     io_event extra[1];
