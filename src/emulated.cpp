@@ -411,10 +411,12 @@ Outcome run_poll(Emulated* e, const iocb& cb, iocb* user, int resfd) {
     return o;
 }
 
-// The request's own checks and its work, in the kernel's order: the
-// descriptor, the eventfd, aio_key, the command.
-Outcome execute(Emulated* e, const iocb& cb, iocb* user) {
-    if (is_error(sys::fcntl(static_cast<int>(cb.aio_fildes), f_getfd, 0))) return {Errno::ebadf};
+// The request's own checks and its work: the eventfd, aio_key, the
+// command. The kernel looks the descriptor up before all of them (fget),
+// so a bad one is EBADF whatever else is wrong: checked by `execute`,
+// only when a request is refused, which keeps a system call off the
+// common path (a read or write on a bad descriptor is EBADF anyway).
+Outcome execute_unchecked(Emulated* e, const iocb& cb, iocb* user) {
     const int resfd = (cb.aio_flags & iocb_flag_resfd) ? static_cast<int>(cb.aio_resfd) : -1;
     if (cb.aio_flags & iocb_flag_resfd)
         if (Errno x = check_resfd(resfd); x != Errno::ok) return {x};
@@ -453,6 +455,14 @@ Outcome execute(Emulated* e, const iocb& cb, iocb* user) {
     }
     o.resfd = held;
     o.resfd_owned = held >= 0;
+    return o;
+}
+
+Outcome execute(Emulated* e, const iocb& cb, iocb* user) {
+    Outcome o = execute_unchecked(e, cb, user);
+    if (o.refused != Errno::ok && o.refused != Errno::ebadf &&
+        is_error(sys::fcntl(static_cast<int>(cb.aio_fildes), f_getfd, 0)))
+        o.refused = Errno::ebadf;
     return o;
 }
 
