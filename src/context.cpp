@@ -49,10 +49,6 @@ template <class T>
 T load(const T& v) {
     return __atomic_load_n(&v, __ATOMIC_SEQ_CST);
 }
-template <class T>
-void store(T& v, T x) {
-    __atomic_store_n(&v, x, __ATOMIC_SEQ_CST);
-}
 
 Error fail(Errno e) { return Error{e}; }
 
@@ -124,6 +120,25 @@ bool emulated_in_use = false;
 // may miss a count).
 void count_syscall(Core& c) {
     __atomic_store_n(&c.syscalls, __atomic_load_n(&c.syscalls, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
+
+// ---- callers counted in: destroy waits for them ----
+
+void leave(Core& c) {
+    if (__atomic_sub_fetch(&c.refs, 1, __ATOMIC_SEQ_CST) == dying) (void)sys::futex_wake(&c.refs);
+}
+
+bool enter(Core& c, aio_context_t id) {
+    if (!id || __atomic_load_n(&c.id, __ATOMIC_ACQUIRE) != id) return false;
+    uint32_t r = load(c.refs);
+    do {
+        if (r & dying) return false;
+    } while (!__atomic_compare_exchange_n(&c.refs, &r, r + 1, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+    if (__atomic_load_n(&c.id, __ATOMIC_ACQUIRE) != id) {
+        leave(c);
+        return false;
+    }
+    return true;
 }
 
 // ---- the ring, shared between user-space reapers and the kernel ----
@@ -212,23 +227,6 @@ long kernel_wait(aio_context_t id, long min, long nr, io_event* out, const Timeo
     if (timeout) ts = {static_cast<long>(timeout->sec), static_cast<long>(timeout->nsec)};
     return mask ? sys::io_pgetevents_time32(id, min, nr, out, timeout ? &ts : nullptr, &ss)
                 : sys::io_getevents(id, min, nr, out, timeout ? &ts : nullptr);
-}
-
-bool enter(Core& c, aio_context_t id) {
-    if (!id || __atomic_load_n(&c.id, __ATOMIC_ACQUIRE) != id) return false;
-    uint32_t r = load(c.refs);
-    do {
-        if (r & dying) return false;
-    } while (!__atomic_compare_exchange_n(&c.refs, &r, r + 1, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
-    if (__atomic_load_n(&c.id, __ATOMIC_ACQUIRE) != id) {
-        leave(c);
-        return false;
-    }
-    return true;
-}
-
-void leave(Core& c) {
-    if (__atomic_sub_fetch(&c.refs, 1, __ATOMIC_SEQ_CST) == dying) (void)sys::futex_wake(&c.refs);
 }
 
 Backend backend_from_environment() {

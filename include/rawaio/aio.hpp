@@ -175,7 +175,7 @@ struct Core {
     // 2: the context is being destroyed.
     uint32_t reap_lock = 0;
     uint32_t in_kernel = 0;    // threads in io_getevents for this context (or destroying it)
-    uint32_t refs = 0;         // calls in progress; top bit: being destroyed
+    uint32_t refs = 0;         // callers counted in (waits, emulated calls); top bit: being destroyed
     uint64_t syscalls = 0;     // AIO system calls made for it
 };
 
@@ -197,10 +197,6 @@ Result<Submitted> core_submit_at(Core& c, aio_context_t id, Span<iocb* const> re
 Result<size_t> core_get_events_at(Core& c, aio_context_t id, size_t min_nr, Span<io_event> out,
                                   const Timeout* timeout, const SigSet* mask);
 Result<Cancelled> core_cancel_at(Core& c, aio_context_t id, iocb* request);
-// Count a caller in (false: the context is not `id`, or it is being
-// destroyed) and out; destroy waits until every caller counted in has left.
-bool enter(Core& c, aio_context_t id);
-void leave(Core& c);
 // The one wait in the kernel (raw result): io_getevents, or io_pgetevents
 // for a mask or a 64-bit timeout on a 32-bit ABI, falling back to the
 // 32-bit-time calls on a kernel without the time64 ones.
