@@ -943,6 +943,27 @@ void case_churn() {
          static_cast<unsigned long long>(bad.load()));
 }
 
+// A thread blocked in get_events (min_nr 1, no timeout) on ctx: made, and
+// seen asleep in the kernel, by the constructor.
+struct BlockedWaiter {
+    std::atomic<bool> done{false};
+    std::atomic<pid_t> tid{0};
+    int result = 0;
+    io_event ev[4]{};
+    std::thread thread;
+
+    explicit BlockedWaiter(Ctx& ctx)
+        : thread([this, &ctx] {
+              tid = gettid_();
+              result = ctx.get(1, 4, ev, -1);
+              done = true;
+          }) {
+        step("waiting for the waiter to block");
+        while (tid.load() == 0) sleep_us(100);
+        wait_until_blocked(tid.load());
+    }
+};
+
 // 4. A thread blocked in get_events (min_nr 1, no timeout) is woken by
 // another thread's submission of a request that completes at once.
 void case_wait_woken_by_submit() {
@@ -952,21 +973,11 @@ void case_wait_woken_by_submit() {
     const int fd = pattern_file(8 * 512, 0x55);
     if (fd < 0) return;
     for (unsigned round = 0; round < 3 && !g_failed.load(); ++round) {
-        std::atomic<bool> done{false};
-        std::atomic<pid_t> tid{0};
-        int result = 0;
-        io_event ev[4]{};
-        std::thread waiter([&] {
-            tid = gettid_();
-            result = ctx.get(1, 4, ev, -1);
-            done = true;
-        });
-        step("waiting for the waiter to block");
-        while (tid.load() == 0) sleep_us(100);
-        wait_until_blocked(tid.load());
-        if (done.load()) {
-            fail("round %u: the wait returned %d (%s) before anything was submitted", round, result, err_name(result));
-            waiter.join();
+        BlockedWaiter w(ctx);
+        if (w.done.load()) {
+            fail("round %u: the wait returned %d (%s) before anything was submitted", round, w.result,
+                 err_name(w.result));
+            w.thread.join();
             break;
         }
         alignas(64) char buf[512];
@@ -978,15 +989,16 @@ void case_wait_woken_by_submit() {
             end_case();  // nothing will wake the waiter
         }
         step("waiting for the waiter to wake");
-        if (!wait_flag(done, wake_ms)) {
+        if (!wait_flag(w.done, wake_ms)) {
             fail("round %u: the waiter was not woken by the submission: still waiting after %ld s (the request "
                  "completed at once)", round, wake_ms / 1000);
             end_case();
         }
-        waiter.join();
-        if (result != 1 || ev[0].data != 1000 + round || ev[0].res != 512 || bad_words(buf, round * 512, 512, 0x55))
-            fail("round %u: the woken wait returned %d (%s), data %llu, res %lld", round, result, err_name(result),
-                 static_cast<unsigned long long>(ev[0].data), static_cast<long long>(ev[0].res));
+        w.thread.join();
+        if (w.result != 1 || w.ev[0].data != 1000 + round || w.ev[0].res != 512 ||
+            bad_words(buf, round * 512, 512, 0x55))
+            fail("round %u: the woken wait returned %d (%s), data %llu, res %lld", round, w.result, err_name(w.result),
+                 static_cast<unsigned long long>(w.ev[0].data), static_cast<long long>(w.ev[0].res));
     }
     close(fd);
     (void)ctx.destroy();
@@ -1004,34 +1016,24 @@ void case_wait_woken_by_destroy() {
     iocb cb = rawaio::make_poll(p[0], rawaio::pollin, 7);
     const int s = ctx.submit1(&cb);
     if (s != 1) return fail("io_submit(POLL): %d (%s)", s, err_name(s));
-    std::atomic<bool> done{false};
-    std::atomic<pid_t> tid{0};
-    int result = 0;
-    io_event ev[4]{};
-    std::thread waiter([&] {
-        tid = gettid_();
-        result = ctx.get(1, 4, ev, -1);
-        done = true;
-    });
-    step("waiting for the waiter to block");
-    while (tid.load() == 0) sleep_us(100);
-    wait_until_blocked(tid.load());
-    if (done.load()) {
-        fail("the wait returned %d (%s) while nothing could complete", result, err_name(result));
-        waiter.join();
+    BlockedWaiter w(ctx);
+    if (w.done.load()) {
+        fail("the wait returned %d (%s) while nothing could complete", w.result, err_name(w.result));
+        w.thread.join();
         return;
     }
     step("destroying the context from another thread");
     const int d = ctx.destroy();
     if (d != 0) fail("io_destroy: %s", err_name(d));
     step("waiting for the waiter to return");
-    if (!wait_flag(done, wake_ms)) {
+    if (!wait_flag(w.done, wake_ms)) {
         fail("the waiter did not return after io_destroy: still waiting after %ld s", wake_ms / 1000);
         end_case();
     }
-    waiter.join();
-    if (result >= 0) fail("the wait on the destroyed context returned %d events, want EINVAL", result);
-    else if (result != -EINVAL) fail("the wait on the destroyed context failed with %s, want EINVAL", err_name(result));
+    w.thread.join();
+    if (w.result >= 0) fail("the wait on the destroyed context returned %d events, want EINVAL", w.result);
+    else if (w.result != -EINVAL)
+        fail("the wait on the destroyed context failed with %s, want EINVAL", err_name(w.result));
     close(p[0]);
     close(p[1]);
 }
