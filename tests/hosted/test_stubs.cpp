@@ -419,6 +419,15 @@ TEST_CASE("every argument of every AIO call reaches the kernel: rawaio's stub an
                                         {"unmapped", bad},
                                         {"sigsetsize 4", word(&wrong_size)},
                                         {"an unmapped mask", word(&bad_mask)}};
+    // The same alternatives for both widths of time; `second` is a 1 s timeout.
+    const auto pgetevents_args = [&](long second) {
+        return std::vector<Arg>{{"ctx", {{"the context", static_cast<long>(f.ctx)}, {"0", 0}}},
+                                {"min_nr", {{"1", 1}, {"2 (> nr)", 2}}},
+                                {"nr", {{"1", 1}, {"-1", -1}}},
+                                {"events", {{"a buffer", word(f.ev)}, {"unmapped", bad}}},
+                                {"timeout", {{"1 s", second}, {"NULL", 0}, {"unmapped", bad}}},
+                                {"usig", usig_alts}};
+    };
 
     SUBCASE("io_pgetevents, 64-bit time (ctx, min_nr, nr, events, timeout, usig)") {
         kernel_timespec second{1, 0};
@@ -429,13 +438,7 @@ TEST_CASE("every argument of every AIO call reaches the kernel: rawaio's stub an
         p.prepare = [&](long*) { f.one_ready(); };
         p.cleanup = [&](const long*, long) { f.drain(); };
         const long base[6] = {static_cast<long>(f.ctx), 1, 1, word(f.ev), word(&second), word(&with_mask)};
-        vary_each_argument(p, base,
-                           {{"ctx", {{"the context", static_cast<long>(f.ctx)}, {"0", 0}}},
-                            {"min_nr", {{"1", 1}, {"2 (> nr)", 2}}},
-                            {"nr", {{"1", 1}, {"-1", -1}}},
-                            {"events", {{"a buffer", word(f.ev)}, {"unmapped", bad}}},
-                            {"timeout", {{"1 s", word(&second)}, {"NULL", 0}, {"unmapped", bad}}},
-                            {"usig", usig_alts}});
+        vary_each_argument(p, base, pgetevents_args(word(&second)));
     }
 
     SUBCASE("io_pgetevents, 32-bit time (i386 only)") {
@@ -451,12 +454,6 @@ TEST_CASE("every argument of every AIO call reaches the kernel: rawaio's stub an
         p.prepare = [&](long*) { f.one_ready(); };
         p.cleanup = [&](const long*, long) { f.drain(); };
         const long base[6] = {static_cast<long>(f.ctx), 1, 1, word(f.ev), word(&second), word(&with_mask)};
-        vary_each_argument(p, base,
-                           {{"ctx", {{"the context", static_cast<long>(f.ctx)}, {"0", 0}}},
-                            {"min_nr", {{"1", 1}, {"2 (> nr)", 2}}},
-                            {"nr", {{"1", 1}, {"-1", -1}}},
-                            {"events", {{"a buffer", word(f.ev)}, {"unmapped", bad}}},
-                            {"timeout", {{"1 s", word(&second)}, {"NULL", 0}, {"unmapped", bad}}},
-                            {"usig", usig_alts}});
+        vary_each_argument(p, base, pgetevents_args(word(&second)));
     }
 }
