@@ -174,7 +174,14 @@ struct statx_buf {
 inline constexpr int at_empty_path = 0x1000;
 inline constexpr unsigned statx_type = 0x001;
 inline constexpr unsigned statx_size = 0x200;
-inline constexpr uint16_t s_ifmt = 0170000;
+inline constexpr uint16_t s_ifmt = 0170000;  // file types in stx_mode (include/uapi/linux/stat.h)
+inline constexpr uint16_t s_ifsock = 0140000;
+inline constexpr uint16_t s_iflnk = 0120000;
+inline constexpr uint16_t s_ifreg = 0100000;
+inline constexpr uint16_t s_ifblk = 0060000;
+inline constexpr uint16_t s_ifdir = 0040000;
+inline constexpr uint16_t s_ifchr = 0020000;
+inline constexpr uint16_t s_ififo = 0010000;
 // int statx(int dfd, const char *path, unsigned flags, unsigned mask, struct statx *buffer);
 inline long statx(int dirfd, const char* path, int flags, unsigned mask, statx_buf* buf) {
     return syscall(arch::nr::statx, dirfd, path, flags, mask, buf);

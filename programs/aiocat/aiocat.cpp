@@ -25,9 +25,6 @@ namespace {
 
 constexpr size_t block = 64 * 1024;
 constexpr unsigned max_depth = 16;
-// File types (include/uapi/linux/stat.h).
-constexpr uint16_t s_ifreg = 0100000;
-constexpr uint16_t s_ifblk = 0060000;
 
 alignas(4096) char buffers[max_depth][block];
 
@@ -183,7 +180,7 @@ bool positional(int fd) {
     sys::statx_buf sx{};
     if (is_error(sys::statx(fd, "", sys::at_empty_path, sys::statx_type, &sx))) return false;
     const uint16_t type = sx.stx_mode & sys::s_ifmt;
-    return type == s_ifreg || type == s_ifblk;
+    return type == sys::s_ifreg || type == sys::s_ifblk;
 }
 
 }  // namespace

@@ -6,8 +6,10 @@
 #include <fcntl.h>
 #include <linux/aio_abi.h>
 #include <linux/fs.h>
+#include <linux/futex.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <doctest/doctest.h>
@@ -39,6 +41,18 @@ TEST_CASE("rawaio's constants agree with the system's macros they sit beside") {
     CHECK(rawaio::sys::clock_monotonic == CLOCK_MONOTONIC);
     CHECK(rawaio::iocb_flag_resfd == IOCB_FLAG_RESFD);
     CHECK(rawaio::rwf_nowait == RWF_NOWAIT);
+    CHECK(rawaio::sys::s_ifmt == S_IFMT);
+    CHECK(rawaio::sys::s_ifsock == S_IFSOCK);
+    CHECK(rawaio::sys::s_iflnk == S_IFLNK);
+    CHECK(rawaio::sys::s_ifreg == S_IFREG);
+    CHECK(rawaio::sys::s_ifblk == S_IFBLK);
+    CHECK(rawaio::sys::s_ifdir == S_IFDIR);
+    CHECK(rawaio::sys::s_ifchr == S_IFCHR);
+    CHECK(rawaio::sys::s_ififo == S_IFIFO);
+    CHECK(rawaio::sys::madv_wipeonfork == MADV_WIPEONFORK);
+    CHECK(rawaio::sys::f_dupfd_cloexec == F_DUPFD_CLOEXEC);
+    CHECK(rawaio::sys::futex_wait_private == FUTEX_WAIT_PRIVATE);
+    CHECK(rawaio::sys::futex_wake_private == FUTEX_WAKE_PRIVATE);
     // O_LARGEFILE: glibc's <fcntl.h> hides the kernel's value on LP64, so
     // the check is on the 32-bit ABI's constant, which the arch folder holds.
     if (sizeof(long) == 4) CHECK(rawaio::arch::o_largefile == 0100000);
