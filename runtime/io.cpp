@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // rawaio runtime: exit, environment, strings, number formatting, output.
+#include <rawaio/aio.hpp>
 #include <rawaio/runtime.hpp>
 #include <rawaio/sys.hpp>
 
@@ -15,7 +16,8 @@ constinit Out err_(2, err_buf, sizeof err_buf);
 Out& out() { return out_; }
 Out& err() { return err_; }
 
-[[noreturn]] void exit(int status) {
+namespace {
+int flush_for_exit(int status) {
     if (!out_.flush()) {
         // The program's name as it was started, without its directory.
         const char* me = process().argc > 0 ? process().argv[0] : "rawaio";
@@ -25,6 +27,15 @@ Out& err() { return err_; }
         if (status == 0) status = 1;
     }
     (void)err_.flush();
+    return status;
+}
+}  // namespace
+
+[[noreturn]] void exit(int status) { sys::exit_group(flush_for_exit(status)); }
+
+[[noreturn]] void exit_fast(int status) {
+    status = flush_for_exit(status);
+    (void)hand_off_teardown();
     sys::exit_group(status);
 }
 

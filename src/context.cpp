@@ -240,6 +240,26 @@ Backend backend_from_environment() {
 
 bool process_has_emulated_contexts() { return __atomic_load_n(&emulated_in_use, __ATOMIC_RELAXED); }
 
+// Kernel contexts this process has made and not destroyed, for
+// hand_off_teardown: with none, there is no teardown to leave behind. A
+// forked child inherits the count but none of the contexts (the kernel
+// does not copy them): the count belongs to the process that made them.
+uint32_t kernel_contexts = 0;
+long kernel_contexts_owner = 0;
+
+void count_kernel_context(long pid, int delta) {
+    if (__atomic_load_n(&kernel_contexts_owner, __ATOMIC_RELAXED) != pid) {
+        __atomic_store_n(&kernel_contexts, 0u, __ATOMIC_RELAXED);
+        __atomic_store_n(&kernel_contexts_owner, pid, __ATOMIC_RELAXED);
+    }
+    __atomic_add_fetch(&kernel_contexts, static_cast<uint32_t>(delta), __ATOMIC_RELAXED);
+}
+
+bool process_has_kernel_contexts() {
+    return __atomic_load_n(&kernel_contexts, __ATOMIC_RELAXED) != 0 &&
+           __atomic_load_n(&kernel_contexts_owner, __ATOMIC_RELAXED) == sys::getpid();
+}
+
 Result<void> core_create(Core& c, unsigned nr_events, Backend backend, aio_context_t* user_ctxp) {
     arch::prepare_kernel_entry();  // i386 in a hosted program: the vDSO entry
     c = Core{};
@@ -255,6 +275,7 @@ Result<void> core_create(Core& c, unsigned nr_events, Backend backend, aio_conte
             c.syscalls = 1;
             c.fork_token = fork_token();
             c.pid = static_cast<int32_t>(sys::getpid());
+            count_kernel_context(c.pid, 1);
             // Read completions from the ring only if it is the layout rawaio
             // knows; remember its size so that a header changed later can
             // not send the reader outside it.
@@ -429,8 +450,12 @@ Result<void> core_destroy(Core& c, aio_context_t expected, bool* destroyed_here)
     long r = 0;
     // Wake those still waiting: the kernel's io_destroy ends their
     // io_getevents (EINVAL); the emulated backend's shutdown does the same.
-    if (c.emu) emu_shutdown(c.emu);
-    else r = sys::io_destroy(id);
+    if (c.emu) {
+        emu_shutdown(c.emu);
+    } else {
+        r = sys::io_destroy(id);
+        count_kernel_context(c.pid, -1);
+    }
     for (uint32_t v; (v = load(c.refs)) != dying;) (void)sys::futex_wait(&c.refs, v);
     if (c.emu) emu_destroy(c.emu);
     c.emu = nullptr;

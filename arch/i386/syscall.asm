@@ -69,4 +69,47 @@ rawaio_int80:
         ret
 .end:
 
+; long rawaio_clone_vm(unsigned long flags, void* stack_top, void (*fn)(void*), void* arg)
+;
+; clone (120) on i386 is CLONE_BACKWARDS: flags ebx, newsp ecx, parent_tid
+; edx, tls esi, child_tid edi (kernel/fork.c). Always through int 0x80:
+; the vDSO's entry keeps state on the stack, which the child does not
+; share. The child resumes with eax = 0 and esp = newsp, where arg was
+; stored, and every other register as the parent had it: fn waits in ebp,
+; which this call does not pass. It calls fn(arg) with the stack 16-byte
+; aligned and, should fn return, ends with exit (1), the thread's own exit.
+section .text.rawaio_clone_vm progbits alloc exec nowrite align=16
+global rawaio_clone_vm:function hidden (rawaio_clone_vm.end - rawaio_clone_vm)
+rawaio_clone_vm:
+        push    ebp
+        push    edi
+        push    esi
+        push    ebx
+        mov     ebx, [esp + 20]
+        mov     ecx, [esp + 24]
+        and     ecx, -16
+        sub     ecx, 16
+        mov     eax, [esp + 32]
+        mov     [ecx], eax
+        mov     ebp, [esp + 28]
+        xor     edx, edx
+        xor     esi, esi
+        xor     edi, edi
+        mov     eax, 120
+        int     0x80
+        test    eax, eax
+        jz      .child
+        pop     ebx
+        pop     esi
+        pop     edi
+        pop     ebp
+        ret
+.child:
+        call    ebp
+        xor     ebx, ebx
+        mov     eax, 1
+        int     0x80
+        hlt
+.end:
+
 section .note.GNU-stack noalloc noexec nowrite progbits

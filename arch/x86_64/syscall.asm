@@ -30,4 +30,40 @@ rawaio_syscall6:
         ret
 .end:
 
+; long rawaio_clone_vm(unsigned long flags, void* stack_top, void (*fn)(void*), void* arg)
+;
+; clone (56): flags rdi, newsp rsi, parent_tid rdx, child_tid r10, tls r8
+; (kernel/fork.c; x86-64 is not CLONE_BACKWARDS). The child resumes after
+; `syscall` with rax = 0 and rsp = newsp and every other register as the
+; parent had it: fn and arg wait in r12 and r13 (callee-saved, restored
+; for the parent). The child calls fn(arg) on a 16-byte-aligned stack and,
+; should fn return, ends with exit (60), the thread's own exit.
+section .text.rawaio_clone_vm progbits alloc exec nowrite align=16
+global rawaio_clone_vm:function hidden (rawaio_clone_vm.end - rawaio_clone_vm)
+rawaio_clone_vm:
+        push    r12
+        push    r13
+        mov     r12, rdx
+        mov     r13, rcx
+        and     rsi, -16
+        xor     edx, edx
+        xor     r10d, r10d
+        xor     r8d, r8d
+        mov     eax, 56
+        syscall
+        test    rax, rax
+        jz      .child
+        pop     r13
+        pop     r12
+        ret
+.child:
+        xor     ebp, ebp
+        mov     rdi, r13
+        call    r12
+        xor     edi, edi
+        mov     eax, 60
+        syscall
+        hlt
+.end:
+
 section .note.GNU-stack noalloc noexec nowrite progbits

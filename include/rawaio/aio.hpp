@@ -203,6 +203,8 @@ Result<Cancelled> core_cancel_at(Core& c, aio_context_t id, iocb* request);
 long kernel_wait(aio_context_t id, long min_nr, long nr, io_event* out, const Timeout* timeout, const SigSet* mask);
 // Whether this process has made an emulated context.
 bool process_has_emulated_contexts();
+// Whether this process has kernel contexts it has not destroyed.
+bool process_has_kernel_contexts();
 // RAWAIO_BACKEND=kernel|emulated|auto from the environment; automatic when unset.
 Backend backend_from_environment();
 }  // namespace detail
@@ -305,6 +307,30 @@ public:
 private:
     detail::Core c_;
 };
+
+// Exit without waiting for the kernel's teardown (docs/exit.md). Call it
+// just before the process exits (exit_group, _exit, rt::exit_fast), with
+// the contexts still alive: a kernel context costs its process tens of
+// milliseconds at exit, while the kernel waits out RCU grace periods, and
+// the parent and a pipeline's reader wait too. This starts a helper that
+// shares the address space and closes its copies of every descriptor;
+// the process's exit then leaves the teardown to the helper, which is
+// killed when the process has died and pays for it unseen.
+//
+// What the program is promised: everything it reaped is done, as always.
+// A request it did not reap is neither dropped nor cancelled by this: the
+// kernel carries it to its end during the teardown, as at any exit (POLL
+// requests are cancelled, as at any exit), but the parent may see the
+// exit status before that end. Reap what the parent must see done.
+//
+// Answers true when the helper has taken over, false when there is
+// nothing to hand off (no kernel context: the emulated backend tears down
+// at once), and an error when the helper can not be started (EAGAIN or
+// EPERM: process limits, a seccomp filter; EINVAL: QEMU user-mode; ENOSYS:
+// a kernel without close_range): the exit is then the ordinary one, as
+// correct and as slow as before. Call it once, from the exiting thread;
+// if the process does not exit, the helper stays until it does.
+Result<bool> hand_off_teardown();
 
 // Keep a context busy: `next` fills the iocb of a free slot (returning
 // false when there is nothing more to do), every ready request is submitted

@@ -42,6 +42,11 @@ TEST_CASE("runtime syscall numbers match <asm/unistd.h>") {
     SAME(eventfd2);
     SAME(ioctl);
     SAME(fork);
+    SAME(clone);
+    SAME(exit);
+    SAME(getppid);
+    SAME(prctl);
+    SAME(close_range);
     SAME(execve);
     SAME(wait4);
     SAME(uname);

@@ -51,6 +51,12 @@ const char* getenv(const char* name);
 // device)") and exit with status 1 if `status` was 0, as a program with
 // libc does.
 [[noreturn]] void exit(int status);
+// The same, leaving the teardown of the kernel AIO contexts still alive to
+// a helper (rawaio::hand_off_teardown), so that the parent and a
+// pipeline's reader need not wait for it (docs/exit.md). Requests not
+// reaped still run to their end, possibly after the parent has seen the
+// status. Where the helper can not be started, the ordinary exit.
+[[noreturn]] void exit_fast(int status);
 
 // ---- strings ----
 

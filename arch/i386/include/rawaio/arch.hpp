@@ -23,6 +23,7 @@ inline constexpr unsigned word_bytes = 4;
 inline constexpr unsigned u64_align = 4;
 
 namespace nr {
+inline constexpr long exit = 1;
 inline constexpr long fork = 2;
 inline constexpr long read = 3;
 inline constexpr long write = 4;
@@ -34,10 +35,12 @@ inline constexpr long getpid = 20;
 inline constexpr long mount = 21;
 inline constexpr long kill = 37;
 inline constexpr long ioctl = 54;
+inline constexpr long getppid = 64;
 inline constexpr long reboot = 88;
 inline constexpr long munmap = 91;
 inline constexpr long setitimer = 104;
 inline constexpr long wait4 = 114;
+inline constexpr long clone = 120;
 inline constexpr long fsync = 118;
 inline constexpr long uname = 122;
 inline constexpr long mprotect = 125;
@@ -45,6 +48,7 @@ inline constexpr long readv = 145;
 inline constexpr long writev = 146;
 inline constexpr long fdatasync = 148;
 inline constexpr long mremap = 163;
+inline constexpr long prctl = 172;
 inline constexpr long rt_sigreturn = 173;
 inline constexpr long rt_sigaction = 174;
 inline constexpr long rt_sigprocmask = 175;
@@ -84,6 +88,7 @@ inline constexpr long io_pgetevents = 385;
 inline constexpr long clock_gettime64 = 403;
 inline constexpr long ppoll_time64 = 414;
 inline constexpr long io_pgetevents_time64 = 416;
+inline constexpr long close_range = 436;
 }  // namespace nr
 
 // open(2) flag needed for files over 2 GiB on a 32-bit ABI (0100000 on x86).

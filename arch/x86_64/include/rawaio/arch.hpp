@@ -42,8 +42,10 @@ inline constexpr long mremap = 25;
 inline constexpr long madvise = 28;
 inline constexpr long setitimer = 38;
 inline constexpr long getpid = 39;
+inline constexpr long clone = 56;
 inline constexpr long fork = 57;
 inline constexpr long execve = 59;
+inline constexpr long exit = 60;
 inline constexpr long wait4 = 61;
 inline constexpr long kill = 62;
 inline constexpr long uname = 63;
@@ -52,6 +54,8 @@ inline constexpr long fsync = 74;
 inline constexpr long fdatasync = 75;
 inline constexpr long ftruncate = 77;
 inline constexpr long chdir = 80;
+inline constexpr long getppid = 110;
+inline constexpr long prctl = 157;
 inline constexpr long mount = 165;
 inline constexpr long reboot = 169;
 inline constexpr long gettid = 186;
@@ -81,6 +85,7 @@ inline constexpr long preadv2 = 327;
 inline constexpr long pwritev2 = 328;
 inline constexpr long statx = 332;
 inline constexpr long io_pgetevents = 333;
+inline constexpr long close_range = 436;
 }  // namespace nr
 
 // open(2) flag that 32-bit ABIs need for files over 2 GiB; the 64-bit
