@@ -139,19 +139,45 @@ mutation table-handle-after-unmap "a destroyed context keeps its handle until it
     long r = 0;
     // Wake those still waiting: the kernel'\''s io_destroy ends their
     // io_getevents (EINVAL); the emulated backend'\''s shutdown does the same.
-    if (c.emu) emu_shutdown(c.emu);
-    else r = sys::io_destroy(id);
+    if (c.emu) {
+        emu_shutdown(c.emu);
+    } else {
+        r = sys::io_destroy(id);
+        count_kernel_context(c.pid, -1);
+    }
     for (uint32_t v; (v = load(c.refs)) != dying;) (void)sys::futex_wait(&c.refs, v);
     if (c.emu) emu_destroy(c.emu);' \
     '    long r = 0;
     // Wake those still waiting: the kernel'\''s io_destroy ends their
     // io_getevents (EINVAL); the emulated backend'\''s shutdown does the same.
-    if (c.emu) emu_shutdown(c.emu);
-    else r = sys::io_destroy(id);
+    if (c.emu) {
+        emu_shutdown(c.emu);
+    } else {
+        r = sys::io_destroy(id);
+        count_kernel_context(c.pid, -1);
+    }
     for (uint32_t v; (v = load(c.refs)) != dying;) (void)sys::futex_wait(&c.refs, v);
     if (c.emu) emu_destroy(c.emu);
     __atomic_store_n(&c.id, aio_context_t{0}, __ATOMIC_RELEASE);' \
     'x86_64' 'threads\.native\.c\.kernel|threads\.native\.c\.emulated'
+mutation exit-helper-keeps-descriptors "the teardown helper keeps its copies of the descriptors" \
+    src/teardown.cpp \
+    'if (is_error(sys::close_range(0, ~0u, 0))) {' \
+    'if (false) {' \
+    'x86_64' 'exit\.native'
+mutation exit-helper-lives-on "the teardown helper is not killed when the program dies" \
+    src/teardown.cpp \
+    '    (void)sys::prctl(sys::pr_set_pdeathsig, sys::sigkill);
+' \
+    '' \
+    'x86_64' 'exit\.native'
+mutation exit-no-context-counted "kernel contexts are not counted: nothing is handed off" \
+    src/context.cpp \
+    '            count_kernel_context(c.pid, 1);
+' \
+    '' \
+    'x86_64' 'exit\.native'
+
 # ---- the run ----
 
 selected() {  # selected NAME: chosen on the command line (or no names given)

@@ -97,6 +97,10 @@ boot() {
     stage=$(mktemp -d)
     unstaged=""
     mkdir -p "$stage/bin" "$stage/lib/modules" "$stage/dev" "$stage/proc" "$stage/tmp"
+    # The guest's / is this folder: mktemp made it 0700, and a program run
+    # as another user (exit_test's nproc case) must get through it.
+    chmod 755 "$stage"
+    chmod 1777 "$stage/tmp"
     cp "$root/build/$init_arch/tests/guest_init" "$stage/init"
     cp "$(find "$kdir/lib/modules" -name loop.ko | head -1)" "$stage/lib/modules/loop.ko"
     : > "$stage/tests.list"
@@ -142,6 +146,10 @@ boot() {
                     echo "/bin/threads.$a${tab}--api=$api${tab}--backend=$b${tab}--scale=10" >> "$stage/tests.list"
                 done
             done
+            # Exit with a live context: the teardown handed off to a helper.
+            cp "$root/build/$a/tests/exit_test" "$stage/bin/exit_test.$a"
+            cp "$root/build/$a/tests/exit_probe" "$stage/bin/exit_probe.$a"
+            echo "/bin/exit_test.$a${tab}--probe=/bin/exit_probe.$a${tab}--aiocat=/bin/aiocat.$a${tab}--dir=/tmp${tab}--runs=5" >> "$stage/tests.list"
             cp "$root/build/$a/tests/unit" "$stage/bin/unit.$a"
             echo "/bin/unit.$a${tab}--no-colors" >> "$stage/tests.list"
             cp "$root/build/$a/tests/libaio_time64" "$stage/bin/libaio_time64.$a"
@@ -191,7 +199,7 @@ boot() {
     qrc=$?
     secs=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
     if [ "$mode" = test ]; then
-        tr -d '\r' < "$log" | sed -n '/^rawaio-guest\|^    (\|^stress\|^aiocat\|\[OK\]\|\[FAIL\]\|\[SKIPPED\]\|passed,\|^    at \|^# \|Kernel panic\|^\[doctest\] test cases\|ERROR: \|stack smashing\|^sizeof/p'
+        tr -d '\r' < "$log" | sed -n '/^rawaio-guest\|^    (\|^    exit seen\|^stress\|^aiocat\|\[OK\]\|\[FAIL\]\|\[SKIPPED\]\|passed,\|^    at \|^# \|Kernel panic\|^\[doctest\] test cases\|ERROR: \|stack smashing\|^sizeof/p'
     else
         tr -d '\r' < "$log" | sed -n 's/^rawaio-guest: \(kernel\|cmp\)/   \1/p; s/^aiocat/   aiocat/p; /Kernel panic/p'
     fi

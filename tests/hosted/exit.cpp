@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: MIT
+// How a program with a live AIO context exits (docs/exit.md): the parent
+// and a pipeline's reader see the exit of a program that handed its
+// teardown off (rawaio::hand_off_teardown) before that teardown is done,
+// no helper outlives it, nothing written is lost, and where the helper can
+// not be started (a seccomp filter, RLIMIT_NPROC) the program exits the
+// ordinary way.
+//
+//   exit --probe=PATH --aiocat=PATH [--dir=DIR] [--runs=N]
+//
+// PATH: tests/freestanding/exit_probe.cpp and aiocat, built for the same
+// architecture as this program. This program makes itself a subreaper
+// (PR_SET_CHILD_SUBREAPER), so that a helper left by a probe becomes its
+// child: it sees the helper exist, end (killed by SIGKILL once the probe
+// is gone) and leave nothing behind. Timings are compared within one run,
+// as ratios, never against a fixed time.
+//
+// A static hosted program, so that it also runs inside the QEMU system-mode
+// guests. One line per case, [OK], [FAIL] why or [SKIPPED] why, then
+// "N passed, N failed, N skipped"; exit 0, 1, or 77 when every case was
+// skipped.
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace {
+
+#if defined(__x86_64__)
+constexpr uint32_t audit_arch = AUDIT_ARCH_X86_64;
+constexpr const char* arch_name = "x86_64";
+#elif defined(__i386__)
+constexpr uint32_t audit_arch = AUDIT_ARCH_I386;
+constexpr const char* arch_name = "i386";
+#else
+#error "exit.cpp: name this architecture's AUDIT_ARCH"
+#endif
+
+std::string g_probe, g_aiocat, g_dir = ".";
+int g_runs = 7;
+int g_passed = 0, g_failed = 0, g_skipped = 0;
+
+int64_t now_us() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+// ---- running a program ----
+
+enum class Limit { none, seccomp_clone, nproc };
+
+struct Run {
+    std::string out;        // its standard output
+    int status = -1;        // as waitpid gives it
+    int64_t eof_us = 0;     // start to EOF on its standard output
+    int64_t exit_us = 0;    // start to its exit, as waitpid sees it
+    std::string error;      // why it could not be run
+};
+
+// Deny clone (EPERM) to this process and what it executes.
+bool deny_clone() {
+    sock_filter f[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, audit_arch, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    sock_fprog prog{static_cast<unsigned short>(sizeof f / sizeof f[0]), f};
+    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+}
+
+// Become nobody with no process to spare: clone answers EAGAIN. The limit
+// is lowered after setuid, so that the exec itself is allowed.
+bool exhaust_nproc() {
+    if (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0) return false;
+    rlimit none{0, 0};
+    return setrlimit(RLIMIT_NPROC, &none) == 0;
+}
+
+Run run(const std::vector<std::string>& argv, Limit limit = Limit::none, const char* backend = nullptr) {
+    Run r;
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) return r.error = "pipe2", r;
+    const int64_t t0 = now_us();
+    const pid_t pid = fork();
+    if (pid < 0) return r.error = "fork", r;
+    if (pid == 0) {
+        dup2(p[1], 1);
+        if (backend) setenv("RAWAIO_BACKEND", backend, 1);
+        if (limit == Limit::seccomp_clone && !deny_clone()) _exit(125);
+        if (limit == Limit::nproc && !exhaust_nproc()) _exit(126);
+        std::vector<char*> a;
+        for (auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
+        a.push_back(nullptr);
+        execv(a[0], a.data());
+        _exit(127);
+    }
+    close(p[1]);
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = read(p[0], buf, sizeof buf);
+        if (n > 0) r.out.append(buf, static_cast<size_t>(n));
+        else if (n == 0 || errno != EINTR) break;
+    }
+    r.eof_us = now_us() - t0;
+    close(p[0]);
+    while (waitpid(pid, &r.status, 0) < 0 && errno == EINTR) {
+    }
+    r.exit_us = now_us() - t0;
+    if (WIFEXITED(r.status) && WEXITSTATUS(r.status) >= 125) r.error = "could not set up the limit or exec";
+    return r;
+}
+
+// Kill whatever children are left (a helper that outlived its wait), so
+// that a failing run leaves nothing behind.
+void kill_children() {
+    const std::string path = "/proc/self/task/" + std::to_string(getpid()) + "/children";
+    if (FILE* f = fopen(path.c_str(), "r")) {
+        long pid;
+        while (fscanf(f, "%ld", &pid) == 1) kill(static_cast<pid_t>(pid), SIGKILL);
+        fclose(f);
+    }
+}
+
+// The helpers our probes left: wait for each (they become our children as
+// orphans), up to 10 s. Returns how many ended, each killed by SIGKILL;
+// `other` is set for any other way of ending, or when one outlived the 10 s.
+int reap_helpers(bool* other) {
+    int n = 0;
+    const int64_t limit = now_us() + 10000000;
+    for (;;) {
+        int st = 0;
+        const pid_t w = waitpid(-1, &st, WNOHANG | __WALL);
+        if (w < 0) break;  // ECHILD: nothing left
+        if (w == 0) {
+            if (now_us() > limit) {
+                *other = true;
+                kill_children();
+                (void)waitpid(-1, &st, __WALL);
+                return n;
+            }
+            usleep(1000);
+            continue;
+        }
+        ++n;
+        if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL) *other = true;
+    }
+    return n;
+}
+
+bool children_left() {
+    int st;
+    return waitpid(-1, &st, WNOHANG | __WALL) == 0;
+}
+
+// ---- files ----
+
+unsigned char pattern_byte(uint64_t offset, unsigned gen) {  // tests/freestanding/common.hpp's
+    const uint64_t x = offset * 2654435761u + gen * 40503u + (offset >> 12);
+    return static_cast<unsigned char>(x ^ (x >> 8) ^ (x >> 16));
+}
+
+// "" when FILE holds pattern 1 in its first 64 KiB (and pattern 2 in the
+// next 64 KiB when `second`); otherwise what differs.
+std::string check_file(const std::string& path, bool second) {
+    FILE* f = fopen(path.c_str(), "rb");
+    if (!f) return "cannot open " + path;
+    std::vector<unsigned char> b(256 * 1024);
+    const size_t n = fread(b.data(), 1, b.size(), f);
+    fclose(f);
+    const size_t want = second ? 128 * 1024 : 64 * 1024;
+    if (n != want) return path + " holds " + std::to_string(n) + " bytes, not " + std::to_string(want);
+    for (size_t i = 0; i < n; ++i)
+        if (b[i] != pattern_byte(i, i < 65536 ? 1 : 2)) return path + ": byte " + std::to_string(i) + " differs";
+    return "";
+}
+
+// ---- cases ----
+
+struct Case {
+    const char* name;
+    std::string fail = "", skip = "";
+};
+
+void report(Case& c) {
+    printf("exit.%s (%s) ", c.name, arch_name);
+    if (!c.fail.empty()) printf("[FAIL] %s\n", c.fail.c_str()), ++g_failed;
+    else if (!c.skip.empty()) printf("[SKIPPED] %s\n", c.skip.c_str()), ++g_skipped;
+    else printf("[OK]\n"), ++g_passed;
+    fflush(stdout);
+}
+
+std::string file(const char* tag) { return g_dir + "/exit-" + tag + "-" + std::to_string(getpid()); }
+
+bool has(const Run& r, const char* line) { return r.out.find(line) != std::string::npos; }
+
+std::string describe(const Run& r) {
+    if (!r.error.empty()) return r.error;
+    std::string s = "status " + std::to_string(r.status) + ", output \"" + r.out + "\"";
+    for (auto& ch : s)
+        if (ch == '\n') ch = '|';
+    return s;
+}
+
+bool kernel_has_aio(Case& c) {
+    Run r = run({g_probe, "ordinary", file("aio")});
+    unlink(file("aio").c_str());
+    if (has(r, "backend: kernel")) return true;
+    if (has(r, "backend: emulated")) c.skip = "the kernel has no AIO (the emulated backend has no teardown to hand off)";
+    else c.fail = "probe: " + describe(r);
+    return false;
+}
+
+// The probe hands its teardown off: the parent sees the exit status while
+// the helper still holds the address space; the helper is killed once the
+// probe is gone and leaves nothing; the reaped write is in the file when
+// the exit is seen, and the unreaped one once the teardown is done.
+void case_helper(Case& c, bool unreaped) {
+    if (!kernel_has_aio(c)) return;
+    const std::string f = file("helper");
+    std::vector<std::string> argv{g_probe, "fast", f, "--status=42"};
+    if (unreaped) argv.push_back("--unreaped");
+    Run r = run(argv);
+    const bool helper_alive = children_left();
+    const std::string at_exit = check_file(f, false);
+    bool other = false;
+    const int helpers = reap_helpers(&other);
+    const std::string after = check_file(f, unreaped);
+    unlink(f.c_str());
+    if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 42 || !has(r, "handoff: helper\n"))
+        c.fail = "probe: " + describe(r);
+    else if (helpers != 1) c.fail = std::to_string(helpers) + " helpers ended, not 1";
+    else if (other) c.fail = "the helper ended otherwise than by SIGKILL";
+    else if (children_left()) c.fail = "a process is left";
+    else if (!unreaped && !at_exit.empty()) c.fail = "at exit: " + at_exit;
+    else if (!after.empty()) c.fail = "after the teardown: " + after;
+    else if (!helper_alive) c.skip = "the helper was gone already when the exit was seen (a kernel that tears down at once)";
+}
+
+double median(std::vector<int64_t> v) {
+    std::sort(v.begin(), v.end());
+    return static_cast<double>(v[v.size() / 2]);
+}
+
+// Side by side, in one run: the parent's wait and the pipe's EOF for the
+// ordinary exit and for the handed-off one.
+void case_ratio(Case& c) {
+    if (!kernel_has_aio(c)) return;
+    std::vector<int64_t> exit_o, exit_f, eof_o, eof_f;
+    const std::string f = file("ratio");
+    for (int i = 0; i < g_runs; ++i) {
+        for (const char* mode : {"ordinary", "fast"}) {
+            Run r = run({g_probe, mode, f});
+            const bool fast = mode[0] == 'f';
+            if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0 ||
+                !has(r, fast ? "handoff: helper\n" : "handoff: not asked\n")) {
+                c.fail = std::string(mode) + " probe: " + describe(r);
+                unlink(f.c_str());
+                return;
+            }
+            bool other = false;
+            (void)reap_helpers(&other);
+            (fast ? exit_f : exit_o).push_back(r.exit_us);
+            (fast ? eof_f : eof_o).push_back(r.eof_us);
+        }
+    }
+    unlink(f.c_str());
+    const double eo = median(exit_o), ef = median(exit_f), po = median(eof_o), pf = median(eof_f);
+    printf("    exit seen after %.0f us ordinary, %.0f us handed off (%.1fx); EOF after %.0f us, %.0f us (%.1fx)\n", eo,
+           ef, eo / ef, po, pf, po / pf);
+    if (eo < 4 * ef || po < 4 * pf) {
+        // A kernel whose teardown is as quick as a process start leaves
+        // nothing to win; say so rather than fail.
+        if (eo < 2000) c.skip = "the ordinary exit takes " + std::to_string(static_cast<long>(eo)) + " us here: nothing to hide";
+        else c.fail = "the handed-off exit is not 4x faster than the ordinary one";
+    }
+}
+
+// The helper made impossible: the probe says why and exits the ordinary
+// way, with the file complete and no process left.
+void case_refused(Case& c, Limit limit, const char* errno_name) {
+    if (!kernel_has_aio(c)) return;
+    if (limit == Limit::nproc && geteuid() != 0) {
+        c.skip = "needs root to become another user";
+        return;
+    }
+    if (limit == Limit::nproc && chmod(g_dir.c_str(), 0777) != 0) {
+        c.fail = "chmod " + g_dir;
+        return;
+    }
+    const std::string f = file("refused");
+    Run r = run({g_probe, "fast", f, "--unreaped"}, limit);
+    if (limit == Limit::seccomp_clone && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 125) {
+        c.skip = "no seccomp filters here";
+        return;
+    }
+    const bool left = children_left();
+    const std::string got = check_file(f, true);
+    unlink(f.c_str());
+    const std::string want = std::string("handoff: refused ") + errno_name + "\n";
+    if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0 || !has(r, want.c_str())) c.fail = "probe: " + describe(r);
+    else if (left) c.fail = "a helper was started";
+    else if (!got.empty()) c.fail = got;  // the ordinary exit waited for the unreaped write
+}
+
+// No kernel context, nothing to hand off: the emulated backend.
+void case_emulated(Case& c) {
+    const std::string f = file("emulated");
+    Run r = run({g_probe, "fast", f, "--unreaped"}, Limit::none, "emulated");
+    const bool left = children_left();
+    const std::string got = check_file(f, true);
+    unlink(f.c_str());
+    if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0 || !has(r, "backend: emulated\nhandoff: none\n"))
+        c.fail = "probe: " + describe(r);
+    else if (left) c.fail = "a helper was started";
+    else if (!got.empty()) c.fail = got;
+}
+
+// aiocat (rt::exit_fast) in a pipeline: every byte arrives, the helper is
+// gone afterwards.
+void case_aiocat(Case& c) {
+    if (!kernel_has_aio(c)) return;
+    const std::string f = file("aiocat");
+    {
+        FILE* o = fopen(f.c_str(), "wb");
+        if (!o) return void(c.fail = "cannot create " + f);
+        for (int i = 0; i < 300000; ++i) fputc(pattern_byte(static_cast<uint64_t>(i), 3), o);
+        fclose(o);
+    }
+    Run r = run({g_aiocat, f});
+    bool other = false;
+    const int helpers = reap_helpers(&other);
+    unlink(f.c_str());
+    bool same = r.out.size() == 300000;
+    for (size_t i = 0; same && i < r.out.size(); ++i) same = static_cast<unsigned char>(r.out[i]) == pattern_byte(i, 3);
+    if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) c.fail = "aiocat: status " + std::to_string(r.status);
+    else if (!same) c.fail = "aiocat's output differs from the file (" + std::to_string(r.out.size()) + " bytes)";
+    else if (helpers != 1 || other) c.fail = std::to_string(helpers) + " helpers ended (1 by SIGKILL expected)";
+    else if (children_left()) c.fail = "a process is left";
+}
+
+const char* option(int argc, char** argv, const char* name) {
+    const size_t n = strlen(name);
+    for (int i = 1; i < argc; ++i)
+        if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') return argv[i] + n + 1;
+    return nullptr;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const char* probe = option(argc, argv, "--probe");
+    const char* aiocat = option(argc, argv, "--aiocat");
+    if (!probe || !aiocat) {
+        fprintf(stderr, "usage: exit --probe=PATH --aiocat=PATH [--dir=DIR] [--runs=N]\n");
+        return 2;
+    }
+    g_probe = probe;
+    g_aiocat = aiocat;
+    if (const char* d = option(argc, argv, "--dir")) g_dir = d;
+    if (const char* n = option(argc, argv, "--runs")) g_runs = std::max(1, atoi(n));
+    // A private folder: the nproc case's probe runs as another user.
+    g_dir += "/exit-test-" + std::to_string(getpid());
+    if (mkdir(g_dir.c_str(), 0700) != 0) return perror("mkdir"), 1;
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return perror("PR_SET_CHILD_SUBREAPER"), 1;
+
+    Case cases[] = {{"helper"}, {"helper_unreaped"}, {"ratio"}, {"seccomp"}, {"nproc"}, {"emulated"}, {"aiocat"}};
+    case_helper(cases[0], false);
+    report(cases[0]);
+    case_helper(cases[1], true);
+    report(cases[1]);
+    case_ratio(cases[2]);
+    report(cases[2]);
+    case_refused(cases[3], Limit::seccomp_clone, "EPERM");
+    report(cases[3]);
+    case_refused(cases[4], Limit::nproc, "EAGAIN");
+    report(cases[4]);
+    case_emulated(cases[5]);
+    report(cases[5]);
+    case_aiocat(cases[6]);
+    report(cases[6]);
+    rmdir(g_dir.c_str());
+    printf("%d passed, %d failed, %d skipped\n", g_passed, g_failed, g_skipped);
+    return g_failed ? 1 : g_passed ? 0 : 77;
+}
