@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
     if (!ctx->submit(cb) || !ctx->get_events(1, ev)) return rt::err() << "AIO failed\n", 1;
     auto n = event_result(ev[0]);  // bytes read, or the request's own error
     if (!n) return rt::err() << "read: " << message(n.error()) << '\n', 1;
-    (void)rt::write_all(1, buf, *n);
+    (void)rt::write_all(1, buf, static_cast<size_t>(*n));
     rt::err() << "hello_aio: " << *n << " bytes through the " << backend_name(ctx->backend()) << " backend\n";
     return 0;
 }

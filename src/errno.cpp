@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: MIT
-// rawaio errno names and messages, indexed by the kernel's number.
-// Messages follow the comments of include/uapi/asm-generic/errno*.h;
-// numbers the kernel leaves unused (41, 58) have no entry (0xffff).
+// rawaio errno names, one string per number from 0 to errno_max, in order
+// (numbers the kernel leaves unused, 41 and 58, have an empty one).
 //
-// Stored as two string blobs with 16-bit offsets rather than pointer
-// tables: no relocations, about half the size, and a program that only
-// asks for names does not carry the messages.
-#include <rawaio/errno.hpp>
+// Stored as one blob of strings, found by counting (an error path can
+// afford it): no pointer table, no relocations, no offset table. The
+// messages are in messages.cpp, so that a program linked with
+// terse_errors.cpp does not carry them.
+#include "errno_table.hpp"
 
 namespace rawaio {
 namespace {
-
-constexpr uint16_t none = 0xffff;
 
 constexpr char names[] =
     "OK\0"
@@ -55,6 +53,7 @@ constexpr char names[] =
     "ENOSYS\0"
     "ENOTEMPTY\0"
     "ELOOP\0"
+    "\0"  // 41: unused
     "ENOMSG\0"
     "EIDRM\0"
     "ECHRNG\0"
@@ -71,6 +70,7 @@ constexpr char names[] =
     "ENOANO\0"
     "EBADRQC\0"
     "EBADSLT\0"
+    "\0"  // 58: unused
     "EBFONT\0"
     "ENOSTR\0"
     "ENODATA\0"
@@ -147,170 +147,8 @@ constexpr char names[] =
     "ERFKILL\0"
     "EHWPOISON\0";
 
-constexpr uint16_t name_at[errno_max + 1] = {
-    0, 3, 9, 16, 22, 28, 32, 38, 44, 52, 58, 65, 72, 79, 86, 93, 101, 107, 114, 120, 127, 135, 142,
-    149, 156, 163, 170, 178, 184, 191, 198, 204, 211, 217, 222, 229, 237, 250, 257, 264, 274, 65535,
-    280, 287, 293, 300, 309, 316, 323, 330, 338, 345, 352, 358, 364, 371, 378, 386, 65535, 394, 401,
-    408, 416, 422, 428, 435, 442, 450, 458, 463, 470, 476, 483, 493, 501, 509, 519, 528, 535, 543,
-    551, 559, 567, 575, 584, 591, 600, 609, 616, 625, 638, 647, 658, 670, 686, 702, 713, 726, 739,
-    750, 764, 773, 785, 795, 808, 819, 827, 835, 844, 854, 867, 877, 890, 900, 913, 922, 934, 941,
-    949, 957, 965, 972, 982, 989, 999, 1011, 1021, 1028, 1040, 1052, 1065, 1076, 1092, 1100,
-};
-
-constexpr char messages[] =
-    "Success\0"
-    "Operation not permitted\0"
-    "No such file or directory\0"
-    "No such process\0"
-    "Interrupted system call\0"
-    "I/O error\0"
-    "No such device or address\0"
-    "Argument list too long\0"
-    "Exec format error\0"
-    "Bad file number\0"
-    "No child processes\0"
-    "Try again\0"
-    "Out of memory\0"
-    "Permission denied\0"
-    "Bad address\0"
-    "Block device required\0"
-    "Device or resource busy\0"
-    "File exists\0"
-    "Cross-device link\0"
-    "No such device\0"
-    "Not a directory\0"
-    "Is a directory\0"
-    "Invalid argument\0"
-    "File table overflow\0"
-    "Too many open files\0"
-    "Not a typewriter\0"
-    "Text file busy\0"
-    "File too large\0"
-    "No space left on device\0"
-    "Illegal seek\0"
-    "Read-only file system\0"
-    "Too many links\0"
-    "Broken pipe\0"
-    "Math argument out of domain of func\0"
-    "Math result not representable\0"
-    "Resource deadlock would occur\0"
-    "File name too long\0"
-    "No record locks available\0"
-    "Invalid system call number\0"
-    "Directory not empty\0"
-    "Too many symbolic links encountered\0"
-    "No message of desired type\0"
-    "Identifier removed\0"
-    "Channel number out of range\0"
-    "Level 2 not synchronized\0"
-    "Level 3 halted\0"
-    "Level 3 reset\0"
-    "Link number out of range\0"
-    "Protocol driver not attached\0"
-    "No CSI structure available\0"
-    "Level 2 halted\0"
-    "Invalid exchange\0"
-    "Invalid request descriptor\0"
-    "Exchange full\0"
-    "No anode\0"
-    "Invalid request code\0"
-    "Invalid slot\0"
-    "Bad font file format\0"
-    "Device not a stream\0"
-    "No data available\0"
-    "Timer expired\0"
-    "Out of streams resources\0"
-    "Machine is not on the network\0"
-    "Package not installed\0"
-    "Object is remote\0"
-    "Link has been severed\0"
-    "Advertise error\0"
-    "Srmount error\0"
-    "Communication error on send\0"
-    "Protocol error\0"
-    "Multihop attempted\0"
-    "RFS specific error\0"
-    "Not a data message\0"
-    "Value too large for defined data type\0"
-    "Name not unique on network\0"
-    "File descriptor in bad state\0"
-    "Remote address changed\0"
-    "Can not access a needed shared library\0"
-    "Accessing a corrupted shared library\0"
-    ".lib section in a.out corrupted\0"
-    "Attempting to link in too many shared libraries\0"
-    "Cannot exec a shared library directly\0"
-    "Illegal byte sequence\0"
-    "Interrupted system call should be restarted\0"
-    "Streams pipe error\0"
-    "Too many users\0"
-    "Socket operation on non-socket\0"
-    "Destination address required\0"
-    "Message too long\0"
-    "Protocol wrong type for socket\0"
-    "Protocol not available\0"
-    "Protocol not supported\0"
-    "Socket type not supported\0"
-    "Operation not supported on transport endpoint\0"
-    "Protocol family not supported\0"
-    "Address family not supported by protocol\0"
-    "Address already in use\0"
-    "Cannot assign requested address\0"
-    "Network is down\0"
-    "Network is unreachable\0"
-    "Network dropped connection because of reset\0"
-    "Software caused connection abort\0"
-    "Connection reset by peer\0"
-    "No buffer space available\0"
-    "Transport endpoint is already connected\0"
-    "Transport endpoint is not connected\0"
-    "Cannot send after transport endpoint shutdown\0"
-    "Too many references: cannot splice\0"
-    "Connection timed out\0"
-    "Connection refused\0"
-    "Host is down\0"
-    "No route to host\0"
-    "Operation already in progress\0"
-    "Operation now in progress\0"
-    "Stale file handle\0"
-    "Structure needs cleaning\0"
-    "Not a XENIX named type file\0"
-    "No XENIX semaphores available\0"
-    "Is a named type file\0"
-    "Remote I/O error\0"
-    "Quota exceeded\0"
-    "No medium found\0"
-    "Wrong medium type\0"
-    "Operation Canceled\0"
-    "Required key not available\0"
-    "Key has expired\0"
-    "Key has been revoked\0"
-    "Key was rejected by service\0"
-    "Owner died\0"
-    "State not recoverable\0"
-    "Operation not possible due to RF-kill\0"
-    "Memory page has hardware error\0";
-
-constexpr uint16_t message_at[errno_max + 1] = {
-    0, 8, 32, 58, 74, 98, 108, 134, 157, 175, 191, 210, 220, 234, 252, 264, 286, 310, 322, 340, 355,
-    371, 386, 403, 423, 443, 460, 475, 490, 514, 527, 549, 564, 576, 612, 642, 672, 691, 717, 744,
-    764, 65535, 800, 827, 846, 874, 899, 914, 928, 953, 982, 1009, 1024, 1041, 1068, 1082, 1091,
-    1112, 65535, 1125, 1146, 1166, 1184, 1198, 1223, 1253, 1275, 1292, 1314, 1330, 1344, 1372, 1387,
-    1406, 1425, 1444, 1482, 1509, 1538, 1561, 1600, 1637, 1669, 1717, 1755, 1777, 1821, 1840, 1855,
-    1886, 1915, 1932, 1963, 1986, 2009, 2035, 2081, 2111, 2152, 2175, 2207, 2223, 2246, 2290, 2323,
-    2348, 2374, 2414, 2450, 2496, 2531, 2552, 2571, 2584, 2601, 2631, 2657, 2675, 2700, 2728, 2758,
-    2779, 2796, 2811, 2827, 2845, 2864, 2891, 2907, 2928, 2956, 2967, 2989, 3027,
-};
-
-const char* lookup(const char* blob, const uint16_t* at, Errno e, const char* fallback) {
-    const unsigned n = static_cast<unsigned>(e);
-    return (n <= static_cast<unsigned>(errno_max) && at[n] != none) ? blob + at[n] : fallback;
-}
-
 }  // namespace
 
-const char* name(Errno e) { return lookup(names, name_at, e, "E?"); }
-
-const char* message(Errno e) { return lookup(messages, message_at, e, "Unknown error"); }
+const char* name(Errno e) { return detail::errno_lookup(names, sizeof names, e, "E?"); }
 
 }  // namespace rawaio

@@ -18,7 +18,7 @@ mkdir -p "$work" "$artifacts" || exit 1
 cd "$work" || exit 1
 flags="-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I$root/include -I$root/arch/x86_64/include"
 nasm -f elf64 "$root/arch/x86_64/syscall.asm" -o "$work/syscall.o" || exit 1
-srcs="$root/src/context.cpp $root/src/emulated.cpp $root/src/errno.cpp $root/src/ring.cpp"
+srcs="$root/src/context.cpp $root/src/emulated.cpp $root/src/errno.cpp $root/src/messages.cpp $root/src/ring.cpp"
 passed=0 failed=0
 for h in ring submit; do
     if ! clang++ $flags "$root/tests/fuzz/fuzz_$h.cpp" $srcs "$work/syscall.o" -o "$work/fuzz_$h" 2> "$work/cc.log"; then

@@ -5,7 +5,8 @@
 #   include/rawaio/                 the library's and runtime's headers
 #   include/rawaio-libaio/libaio.h  the libaio-compatible header
 #   lib/rawaio/<arch>/              librawaio.a, librawaio_runtime.a,
-#                                   libaio.a, libaio.so.1, include/rawaio/arch.hpp
+#                                   libaio.a, libaio.so.1, include/rawaio/arch.hpp,
+#                                   kernel-only.o, terse-errors.o
 #   lib/rawaio/rawaio.ld            the linker script of no-libc programs
 #   lib/cmake/rawaio/               find_package(rawaio CONFIG)
 #   lib/pkgconfig/                  rawaio-<arch>, rawaio-runtime-<arch>, rawaio-libaio-<arch>
@@ -20,6 +21,10 @@ install(FILES ${RAWAIO_ARCH_DIR}/include/rawaio/arch.hpp DESTINATION ${_libdir}/
 install(TARGETS rawaio rawaio_runtime rawaio_libaio_static ARCHIVE DESTINATION ${_libdir})
 install(TARGETS rawaio_libaio_shared LIBRARY DESTINATION ${_libdir} NAMELINK_SKIP)
 install(FILES ${RAWAIO_LINKER_SCRIPT} DESTINATION lib/rawaio)
+# The optional pieces left out at link time (docs/sizes.md): objects, to be
+# linked before librawaio.a.
+install(FILES $<TARGET_OBJECTS:rawaio_kernel_only> DESTINATION ${_libdir} RENAME kernel-only.o)
+install(FILES $<TARGET_OBJECTS:rawaio_terse_errors> DESTINATION ${_libdir} RENAME terse-errors.o)
 
 # What a consumer's no-libc program needs: the options rawaio's own
 # programs are built with (toolchain/flags.cmake, linker/program.cmake).
