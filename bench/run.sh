@@ -38,4 +38,19 @@ if command -v fio > /dev/null; then
     done
 fi
 echo
+# Start to exit: aiocat against the same runtime without AIO and cat, per
+# architecture (i386 where this kernel runs it).
+. "$root/tests/native.sh"
+for a in x86_64 i386; do
+    b=$root/build/$a
+    if native "$b/programs/aiocat.stripped" /dev/null > /dev/null 2>&1; then
+        echo "$a:"
+        "$root/build/x86_64/bench/startexit" --aiocat="$b/programs/aiocat.stripped" \
+            --aiocat-ordinary="$b/bench/aiocat_ordinary_exit.stripped" --readcat="$b/bench/readcat.stripped" \
+            "$root/README.md" || exit 1
+        echo
+    else
+        echo "$a: not run (this kernel does not execute $a programs)"
+    fi
+done
 sh "$root/bench/size.sh"

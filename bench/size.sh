@@ -13,6 +13,14 @@ for p in tiny aiocat; do
     printf '| rawaio %s (stripped) | %s | %s |\n' "$p" \
         "$(wc -c < "$root/build/x86_64/programs/$p.stripped")" "$(wc -c < "$root/build/i386/programs/$p.stripped")"
 done
+# The link-time variants (docs/sizes.md).
+for p in hello_aio hello_aio_kernel_only hello_aio_kernel_only_terse aiocat_kernel_only aiocat_kernel_only_terse \
+         readcat; do
+    printf '| rawaio %s (stripped) | %s | %s |\n' "$p" \
+        "$(wc -c < "$root/build/x86_64/bench/$p.stripped")" "$(wc -c < "$root/build/i386/bench/$p.stripped")"
+done
+printf '| rawaio libaio.so.1 | %s | %s |\n' \
+    "$(wc -c < "$root/build/x86_64/libaio/libaio.so.1")" "$(wc -c < "$root/build/i386/libaio/libaio.so.1")"
 size_of() {  # size_of CC FLAGS... : the stripped static size, or "-"
     if "$@" -o "$work/p" 2> "$work/err" && strip "$work/p" 2> /dev/null; then wc -c < "$work/p"; else echo "-"; fi
 }
