@@ -17,7 +17,7 @@ Out& out() { return out_; }
 Out& err() { return err_; }
 
 namespace {
-int flush_for_exit(int status) {
+__attribute__((cold)) int flush_for_exit(int status) {
     if (!out_.flush()) {
         // The program's name as it was started, without its directory.
         const char* me = process().argc > 0 ? process().argv[0] : "rawaio";

@@ -46,7 +46,7 @@ uintptr_t __stack_chk_guard = 0;
 
 // The initial stack (psABI): argc, argv[argc], NULL, envp[], NULL, auxv.
 // Not protected itself: it sets the guard.
-extern "C" [[noreturn]] __attribute__((used, no_stack_protector)) void rawaio_start_c(long* sp) {
+extern "C" [[noreturn]] __attribute__((used, cold, no_stack_protector)) void rawaio_start_c(long* sp) {
     using rawaio::rt::proc;
     proc.argc = static_cast<int>(sp[0]);
     proc.argv = reinterpret_cast<char**>(sp + 1);

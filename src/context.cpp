@@ -54,7 +54,7 @@ Error fail(Errno e) { return Error{e}; }
 
 // ---- the backend policy (the one place that decides) ----
 
-bool env_is(const char* entry, const char* value) {
+__attribute__((cold)) bool env_is(const char* entry, const char* value) {
     const char* name = "RAWAIO_BACKEND=";
     while (*name)
         if (*entry++ != *name++) return false;
@@ -75,7 +75,7 @@ uint32_t* fork_page = nullptr;          // null: not yet mapped
 bool fork_page_missing = false;
 uint32_t fork_generation = 0;           // the last token handed out (inherited by a child)
 
-uint32_t fork_token() {
+__attribute__((cold)) uint32_t fork_token() {
     uint32_t* page = __atomic_load_n(&fork_page, __ATOMIC_ACQUIRE);
     if (!page) {
         if (__atomic_load_n(&fork_page_missing, __ATOMIC_RELAXED)) return 0;
@@ -190,7 +190,7 @@ Entry enter_kernel(Core& c, bool look) {
 void leave_kernel(Core& c) { __atomic_sub_fetch(&c.in_kernel, 1, __ATOMIC_SEQ_CST); }
 
 // Whether the ring at id has the layout rawaio reads; its size if so.
-uint32_t readable_ring(aio_context_t id) {
+__attribute__((cold)) uint32_t readable_ring(aio_context_t id) {
     const auto* ring = reinterpret_cast<const aio_ring*>(static_cast<uintptr_t>(id));
     if (ring->magic == AIO_RING_MAGIC && ring->incompat_features == AIO_RING_INCOMPAT_FEATURES &&
         ring->header_length == sizeof(aio_ring))
@@ -229,7 +229,7 @@ long kernel_wait(aio_context_t id, long min, long nr, io_event* out, const Timeo
                 : sys::io_getevents(id, min, nr, out, timeout ? &ts : nullptr);
 }
 
-Backend backend_from_environment() {
+__attribute__((cold)) Backend backend_from_environment() {
     if (!&environ || !environ) return Backend::automatic;
     for (char** e = environ; *e; ++e) {
         if (env_is(*e, "kernel")) return Backend::kernel;
@@ -260,7 +260,7 @@ bool process_has_kernel_contexts() {
            __atomic_load_n(&kernel_contexts_owner, __ATOMIC_RELAXED) == sys::getpid();
 }
 
-Result<void> core_create(Core& c, unsigned nr_events, Backend backend, aio_context_t* user_ctxp) {
+__attribute__((cold)) Result<void> core_create(Core& c, unsigned nr_events, Backend backend, aio_context_t* user_ctxp) {
     arch::prepare_kernel_entry();  // i386 in a hosted program: the vDSO entry
     c = Core{};
     if (backend == Backend::automatic) backend = backend_from_environment();
@@ -407,7 +407,7 @@ Result<Cancelled> core_cancel_at(Core& c, aio_context_t id, iocb* request) {
     return done;
 }
 
-Result<void> core_destroy(Core& c, aio_context_t expected, bool* destroyed_here) {
+__attribute__((cold)) Result<void> core_destroy(Core& c, aio_context_t expected, bool* destroyed_here) {
     const aio_context_t id = __atomic_load_n(&c.id, __ATOMIC_ACQUIRE);
     if (expected && id != expected) return fail(Errno::einval);  // destroyed already (the kernel's answer)
     if (!id) return {};
@@ -468,7 +468,7 @@ Result<void> core_destroy(Core& c, aio_context_t expected, bool* destroyed_here)
 
 void force_time32_calls(bool on) { detail::time64_missing = on && !arch::getevents_time64; }
 
-Result<Context> Context::create(unsigned nr_events, Backend backend) {
+__attribute__((cold)) Result<Context> Context::create(unsigned nr_events, Backend backend) {
     Context ctx;
     if (auto r = detail::core_create(ctx.c_, nr_events, backend); !r) return Error{r.error()};
     return ctx;
