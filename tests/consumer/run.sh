@@ -45,6 +45,23 @@ check() {  # check WHAT OUT WANT
     if [ "$rc" -eq 0 ] && cmp -s "$2" "$3"; then ok "$1, $how"; else bad "$1, $how (exit $rc): $(cat "$work/err")"; fi
 }
 
+# small WHAT PROGRAM FULL: the program without the optional pieces is
+# smaller than the full one by the emulated backend and the messages at
+# least (4 KiB), prints the file with the kernel's AIO, and under QEMU
+# (no AIO) says ENOSYS by name.
+small() {
+    what=$1 prog=$2 full=$3
+    strip -o "$work/s1" "$prog" && strip -o "$work/s2" "$full"
+    s1=$(wc -c < "$work/s1") s2=$(wc -c < "$work/s2")
+    if [ $((s1 + 4096)) -gt "$s2" ]; then bad "$what: $s1 bytes stripped, the full program $s2"; return; fi
+    run "$arch" "$work/out" "$prog" "$data"
+    case $how in
+        natively) check "$what, $s1 bytes stripped (the full program: $s2)" "$work/out" "$work/want4k" ;;
+        *) if [ "$rc" -eq 1 ] && grep -q '^io_setup: ENOSYS$' "$work/err"; then ok "$what: \"io_setup: ENOSYS\" $how"
+           else bad "$what $how: exit $rc, $(cat "$work/err")"; fi ;;
+    esac
+}
+
 for arch in x86_64 i386; do
     m=-m64
     [ "$arch" = i386 ] && m=-m32
@@ -55,6 +72,7 @@ for arch in x86_64 i386; do
         ok "$arch: find_package(rawaio) project configured and built ($(grep -o 'rawaio for [a-z0-9_]*' "$work/cfg.log"))"
         run "$arch" "$work/out" "$b/hello_aio" "$data"; check "$arch: rawaio::runtime no-libc program" "$work/out" "$work/want4k"
         run "$arch" "$work/out" "$b/hosted" "$data"; check "$arch: rawaio::aio in a hosted program" "$work/out" "$work/want4k"
+        small "$arch: rawaio::kernel_only + rawaio::terse_errors" "$b/hello_small" "$b/hello_aio"
         run "$arch" "$work/out" "$b/libaio_user" "$data"; check "$arch: rawaio::libaio_shared (libaio.so.1)" "$work/out" "$work/want4k"
     else
         cat "$work/cfg.log" "$work/build.log"; bad "$arch: find_package(rawaio) project"
@@ -68,6 +86,8 @@ for arch in x86_64 i386; do
         for p in hello_pc hello_wrapped; do
             run "$arch" "$work/out" "$mk/$p" "$data"; check "$arch: $p" "$work/out" "$work/want4k"
         done
+        small "$arch: hello_small_pc (pkg-config's kernel_only and terse_errors)" "$mk/hello_small_pc" "$mk/hello_pc"
+        small "$arch: hello_small_wrapped (--kernel-only --terse-errors)" "$mk/hello_small_wrapped" "$mk/hello_wrapped"
         for p in copy_pc copy_wrapped; do
             : > "$work/copy"
             how=natively
