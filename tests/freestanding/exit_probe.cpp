@@ -3,9 +3,10 @@
 // AIO context exits: the ordinary way, or leaving the teardown to a helper
 // (rawaio::hand_off_teardown).
 //
-//   exit_probe ordinary|fast FILE [--unreaped] [--status=N]
+//   exit_probe ordinary|fast|plain FILE [--unreaped] [--status=N]
 //
-// Writes 64 KiB of pattern 1 to FILE through the context and reaps it;
+// Writes 64 KiB of pattern 1 to FILE through the context and reaps it
+// (plain: with pwrite64 and no context at all, the baseline);
 // with --unreaped, also submits a write of 64 KiB of pattern 2 at offset
 // 64 KiB and does not reap it. Then prints "handoff: helper", "handoff:
 // none" or "handoff: refused ENAME" ("handoff: not asked" for ordinary) on
@@ -31,7 +32,7 @@ int fail(const char* what, Errno e) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 3) return rt::err() << "usage: exit_probe ordinary|fast FILE [--unreaped] [--status=N]\n", 2;
+    if (argc < 3) return rt::err() << "usage: exit_probe ordinary|fast|plain FILE [--unreaped] [--status=N]\n", 2;
     const bool fast = rt::streq(argv[1], "fast");
     bool unreaped = false;
     uint64_t status = 0;
@@ -42,9 +43,15 @@ int main(int argc, char** argv) {
     }
     const long fd = sys::open(argv[2], sys::o_rdwr | sys::o_creat | sys::o_trunc | sys::o_cloexec, 0644);
     if (is_error(fd)) return fail("open", errno_of(fd));
+    test::fill_pattern(first, chunk, 0, 1);
+    if (rt::streq(argv[1], "plain")) {
+        if (const long w = sys::pwrite64(static_cast<int>(fd), first, chunk, 0); w != static_cast<long>(chunk))
+            return fail("pwrite64", is_error(w) ? errno_of(w) : Errno::eio);
+        rt::out() << "backend: none\nhandoff: not asked\n";
+        rt::exit(static_cast<int>(status));
+    }
     auto ctx = Context::create(4);
     if (!ctx) return fail("io_setup", ctx.error());
-    test::fill_pattern(first, chunk, 0, 1);
     iocb w = make_pwrite(static_cast<int>(fd), first, chunk, 0);
     io_event ev[1];
     if (auto r = ctx->submit(w); !r) return fail("io_submit", r.error());
