@@ -198,6 +198,18 @@ std::string check_file(const std::string& path, bool second) {
     return "";
 }
 
+bool copy_file(const std::string& from, const std::string& to) {
+    FILE* in = fopen(from.c_str(), "rb");
+    if (!in) return false;
+    FILE* out = fopen(to.c_str(), "wb");
+    bool ok = out != nullptr;
+    char buf[65536];
+    for (size_t n; ok && (n = fread(buf, 1, sizeof buf, in)) > 0;) ok = fwrite(buf, 1, n, out) == n;
+    fclose(in);
+    if (out && fclose(out) != 0) ok = false;
+    return ok && chmod(to.c_str(), 0755) == 0;
+}
+
 // ---- cases ----
 
 struct Case {
@@ -312,12 +324,19 @@ void case_refused(Case& c, Limit limit, const char* errno_name) {
         c.skip = "needs root to become another user";
         return;
     }
-    if (limit == Limit::nproc && chmod(g_dir.c_str(), 0777) != 0) {
-        c.fail = "chmod " + g_dir;
-        return;
+    // The probe runs as nobody: it and its file go to a folder of their own
+    // under /tmp, which nobody can reach (the build folder may not be).
+    std::string probe = g_probe, f = file("refused"), dir;
+    if (limit == Limit::nproc) {
+        char tmpl[] = "/tmp/rawaio-exit-XXXXXX";
+        if (!mkdtemp(tmpl) || chmod(tmpl, 0777) != 0) return void(c.fail = "cannot make a folder under /tmp");
+        dir = tmpl;
+        probe = dir + "/exit_probe";
+        f = dir + "/file";
+        if (!copy_file(g_probe, probe)) c.fail = "cannot copy the probe to " + dir;
     }
-    const std::string f = file("refused");
-    Run r = run({g_probe, "fast", f, "--unreaped"}, limit);
+    Run r = c.fail.empty() ? run({probe, "fast", f, "--unreaped"}, limit) : Run{};
+    if (!dir.empty()) unlink(probe.c_str());
     if (limit == Limit::seccomp_clone && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 125) {
         c.skip = "no seccomp filters here";
         return;
@@ -325,6 +344,8 @@ void case_refused(Case& c, Limit limit, const char* errno_name) {
     const bool left = children_left();
     const std::string got = check_file(f, true);
     unlink(f.c_str());
+    if (!dir.empty()) rmdir(dir.c_str());
+    if (!c.fail.empty()) return;
     const std::string want = std::string("handoff: refused ") + errno_name + "\n";
     if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0 || !has(r, want.c_str())) c.fail = "probe: " + describe(r);
     else if (left) c.fail = "a helper was started";
@@ -387,7 +408,6 @@ int main(int argc, char** argv) {
     g_aiocat = aiocat;
     if (const char* d = option(argc, argv, "--dir")) g_dir = d;
     if (const char* n = option(argc, argv, "--runs")) g_runs = std::max(1, atoi(n));
-    // A private folder: the nproc case's probe runs as another user.
     g_dir += "/exit-test-" + std::to_string(getpid());
     if (mkdir(g_dir.c_str(), 0700) != 0) return perror("mkdir"), 1;
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return perror("PR_SET_CHILD_SUBREAPER"), 1;
