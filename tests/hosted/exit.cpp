@@ -4,7 +4,7 @@
 // teardown off (rawaio::hand_off_teardown) before that teardown is done,
 // no helper outlives it, nothing written is lost, and where the helper can
 // not be started (a seccomp filter, RLIMIT_NPROC) the program exits the
-// ordinary way.
+// ordinary way. A hosted program (glibc: this one) can hand off too.
 //
 //   exit --probe=PATH --aiocat=PATH [--dir=DIR] [--runs=N]
 //
@@ -42,6 +42,8 @@
 #include <algorithm>
 #include <string>
 #include <vector>
+
+#include <rawaio/aio.hpp>
 
 namespace {
 
@@ -388,6 +390,35 @@ void case_aiocat(Case& c) {
     else if (children_left()) c.fail = "a process is left";
 }
 
+// A hosted program (this one, with glibc) hands off too: a forked child
+// makes a context, hands its teardown off and _exits; its helper is
+// reparented to us and killed.
+void case_hosted(Case& c) {
+    if (!kernel_has_aio(c)) return;
+    int p[2];
+    if (pipe(p) != 0) return void(c.fail = "pipe");
+    const pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        auto ctx = rawaio::Context::create(4);
+        auto h = ctx ? rawaio::hand_off_teardown() : rawaio::Result<bool>(rawaio::Error{ctx.error()});
+        const char* said = !h ? rawaio::name(h.error()) : *h ? "helper" : "none";
+        (void)!write(p[1], said, strlen(said));
+        _exit(0);
+    }
+    close(p[1]);
+    char said[32] = {};
+    (void)!read(p[0], said, sizeof said - 1);
+    close(p[0]);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    bool other = false;
+    const int helpers = reap_helpers(&other);
+    if (strcmp(said, "helper") != 0) c.fail = std::string("hand_off_teardown answered ") + said;
+    else if (helpers != 1 || other) c.fail = std::to_string(helpers) + " helpers ended (1 by SIGKILL expected)";
+    else if (children_left()) c.fail = "a process is left";
+}
+
 const char* option(int argc, char** argv, const char* name) {
     const size_t n = strlen(name);
     for (int i = 1; i < argc; ++i)
@@ -412,7 +443,8 @@ int main(int argc, char** argv) {
     if (mkdir(g_dir.c_str(), 0700) != 0) return perror("mkdir"), 1;
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return perror("PR_SET_CHILD_SUBREAPER"), 1;
 
-    Case cases[] = {{"helper"}, {"helper_unreaped"}, {"ratio"}, {"seccomp"}, {"nproc"}, {"emulated"}, {"aiocat"}};
+    Case cases[] = {{"helper"}, {"helper_unreaped"}, {"ratio"}, {"seccomp"}, {"nproc"}, {"emulated"}, {"aiocat"},
+                    {"hosted"}};
     case_helper(cases[0], false);
     report(cases[0]);
     case_helper(cases[1], true);
@@ -427,6 +459,8 @@ int main(int argc, char** argv) {
     report(cases[5]);
     case_aiocat(cases[6]);
     report(cases[6]);
+    case_hosted(cases[7]);
+    report(cases[7]);
     rmdir(g_dir.c_str());
     printf("%d passed, %d failed, %d skipped\n", g_passed, g_failed, g_skipped);
     return g_failed ? 1 : g_passed ? 0 : 77;
