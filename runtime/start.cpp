@@ -55,17 +55,16 @@ extern "C" [[noreturn]] __attribute__((used, cold, no_stack_protector)) void raw
     while (*e) ++e;
     proc.auxv = reinterpret_cast<const unsigned long*>(e + 1);
     environ = proc.envp;
-    unsigned long at_sysinfo = 0;
     for (const unsigned long* a = proc.auxv; a[0] != 0; a += 2) {
-        if (a[0] == 32 /* AT_SYSINFO */) at_sysinfo = a[1];
         if (a[0] == 25 /* AT_RANDOM */) {
             uintptr_t g = 0;
             __builtin_memcpy(&g, reinterpret_cast<const void*>(a[1]), sizeof g);
             __stack_chk_guard = g & ~uintptr_t{0xff};
         }
     }
-    // The fastest kernel entry there is (i386: the vDSO), before any call.
-    (void)rawaio::arch::select_kernel_entry(at_sysinfo);
+    // What the architecture needs before any call (i386: the fastest
+    // kernel entry, the vDSO's).
+    rawaio::arch::at_start(proc.auxv);
 
     for (init_fn* f = __preinit_array_start; f < __preinit_array_end; ++f) (*f)(proc.argc, proc.argv, proc.envp);
     for (init_fn* f = __init_array_start; f < __init_array_end; ++f) (*f)(proc.argc, proc.argv, proc.envp);

@@ -44,6 +44,13 @@ bool select_kernel_entry(unsigned long at_sysinfo) {
     return true;
 }
 
+void at_start(const unsigned long* auxv) {
+    unsigned long at_sysinfo = 0;
+    for (const unsigned long* a = auxv; a[0] != 0; a += 2)
+        if (a[0] == 32 /* AT_SYSINFO */) at_sysinfo = a[1];
+    (void)select_kernel_entry(at_sysinfo);
+}
+
 // Hosted programs: the C library knows the auxiliary vector.
 void prepare_kernel_entry() {
     if (chosen) return;

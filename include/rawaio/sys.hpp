@@ -85,8 +85,8 @@ inline constexpr int o_creat = 0100;
 inline constexpr int o_excl = 0200;
 inline constexpr int o_trunc = 01000;
 inline constexpr int o_append = 02000;
-inline constexpr int o_direct = 040000;
-inline constexpr int o_directory = 0200000;
+inline constexpr int o_direct = arch::o_direct;        // values differ between architectures
+inline constexpr int o_directory = arch::o_directory;
 inline constexpr int o_nonblock = 04000;
 inline constexpr int o_cloexec = 02000000;
 
@@ -330,8 +330,11 @@ inline long setitimer(int which, const itimerval* value, itimerval* old) {
 
 // ---- processes, modules, system ----
 
-// pid_t fork(void);
-inline long fork() { return syscall(arch::nr::fork); }
+inline constexpr int sigchld = 17;
+// pid_t fork(void), as clone(SIGCHLD) with every other argument 0: the same
+// call on every architecture (some have no fork system call), whatever
+// order the architecture's clone takes its other arguments in.
+inline long fork() { return syscall(arch::nr::clone, sigchld, 0, 0, 0, 0); }
 // pid_t getppid(void);
 inline long getppid() { return syscall(arch::nr::getppid); }
 // void exit(int error_code): ends the calling thread only (exit_group ends

@@ -41,7 +41,6 @@ TEST_CASE("runtime syscall numbers match <asm/unistd.h>") {
     SAME(unlinkat);
     SAME(eventfd2);
     SAME(ioctl);
-    SAME(fork);
     SAME(clone);
     SAME(exit);
     SAME(getppid);

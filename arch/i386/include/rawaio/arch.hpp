@@ -24,7 +24,6 @@ inline constexpr unsigned u64_align = 4;
 
 namespace nr {
 inline constexpr long exit = 1;
-inline constexpr long fork = 2;
 inline constexpr long read = 3;
 inline constexpr long write = 4;
 inline constexpr long close = 6;
@@ -93,6 +92,11 @@ inline constexpr long close_range = 436;
 
 // open(2) flag needed for files over 2 GiB on a 32-bit ABI (0100000 on x86).
 inline constexpr int o_largefile = 0100000;
+// The open(2) flags whose values differ between architectures: x86 has
+// the asm-generic ones (include/uapi/asm-generic/fcntl.h); arm and powerpc,
+// for instance, swap O_DIRECT and O_DIRECTORY.
+inline constexpr int o_direct = 040000;
+inline constexpr int o_directory = 0200000;
 
 // pread64/pwrite64/ftruncate64 take a 64-bit offset as two registers,
 // low word first (see ksys_pread64 and the ia32 compat wrappers).
@@ -125,6 +129,9 @@ inline constexpr long ppoll_time32_nr = nr::ppoll;
 // kernel gave one (AT_SYSINFO) and RAWAIO_ENTRY=int80 is not set, else
 // `int 0x80`. Returns whether the vDSO entry is in use.
 bool select_kernel_entry(unsigned long at_sysinfo);
+// What the runtime's start-up asks of the architecture before any other
+// system call, given the auxiliary vector: here, the kernel entry.
+void at_start(const unsigned long* auxv);
 // Choose it now if nothing has (a hosted program: through getauxval).
 void prepare_kernel_entry();
 // "vdso" or "int80".

@@ -43,7 +43,6 @@ inline constexpr long madvise = 28;
 inline constexpr long setitimer = 38;
 inline constexpr long getpid = 39;
 inline constexpr long clone = 56;
-inline constexpr long fork = 57;
 inline constexpr long execve = 59;
 inline constexpr long exit = 60;
 inline constexpr long wait4 = 61;
@@ -91,6 +90,11 @@ inline constexpr long close_range = 436;
 // open(2) flag that 32-bit ABIs need for files over 2 GiB; the 64-bit
 // kernel forces it, so it is 0 here.
 inline constexpr int o_largefile = 0;
+// The open(2) flags whose values differ between architectures: x86 has
+// the asm-generic ones (include/uapi/asm-generic/fcntl.h); arm and powerpc,
+// for instance, swap O_DIRECT and O_DIRECTORY.
+inline constexpr int o_direct = 040000;
+inline constexpr int o_directory = 0200000;
 
 // A 64-bit file offset fits one argument register.
 struct off_args {
@@ -115,7 +119,8 @@ inline constexpr long ppoll_time64_nr = nr::ppoll;
 inline constexpr long ppoll_time32_nr = 0;  // none: never needed
 
 // The kernel entry: `syscall`, always (x86-64 needs no vDSO for it).
-inline bool select_kernel_entry(unsigned long) { return false; }
+// Nothing for the runtime's start-up to do here (see arch/i386).
+inline void at_start(const unsigned long*) {}
 inline void prepare_kernel_entry() {}
 inline const char* kernel_entry_name() { return "syscall"; }
 
