@@ -6,21 +6,23 @@
 #   bench/run.sh [bench options]     e.g. --mib=256 --ios=400000
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/arch.sh"
+host=$(host_arch)
 dir=${RAWAIO_BENCH_DIR:-$root/build}
-bin=$root/build/x86_64/bench/bench
+bin=$root/build/$host/bench/bench
 if [ ! -x "$bin" ]; then
     # Say what is missing: the build, or the libraries it compares with
     # (bench/CMakeLists.txt builds the program only when it finds both).
-    cache=$root/build/x86_64/CMakeCache.txt
+    cache=$root/build/$host/CMakeCache.txt
     missing=""
     if [ -f "$cache" ]; then
         grep -q '^BENCH_LIBAIO:FILEPATH=.*NOTFOUND' "$cache" && missing="libaio-dev"
         grep -q '^BENCH_LIBURING:FILEPATH=.*NOTFOUND' "$cache" && missing="${missing:+$missing }liburing-dev"
     fi
     if [ ! -f "$cache" ]; then
-        echo "bench/run.sh: build/x86_64 is not configured: run scripts/build.sh first" >&2
+        echo "bench/run.sh: build/$host is not configured: run scripts/build.sh first" >&2
     elif [ -n "$missing" ]; then
-        echo "bench/run.sh: the benchmark was not built: $missing not installed when build/x86_64 was" \
+        echo "bench/run.sh: the benchmark was not built: $missing not installed when build/$host was" \
              "configured; run scripts/install-deps.sh (it installs them), then scripts/build.sh" >&2
     else
         echo "bench/run.sh: $bin is missing: run scripts/build.sh" >&2
@@ -38,14 +40,14 @@ if command -v fio > /dev/null; then
     done
 fi
 echo
-# Start to exit: aiocat against the same runtime without AIO and cat, per
-# architecture (i386 where this kernel runs it).
+# Start to exit: aiocat against the same runtime without AIO and cat, for
+# each architecture this kernel runs.
 . "$root/tests/native.sh"
-for a in x86_64 i386; do
+for a in $(arches); do
     b=$root/build/$a
     if native "$b/programs/aiocat.stripped" /dev/null > /dev/null 2>&1; then
         echo "$a:"
-        "$root/build/x86_64/bench/startexit" --aiocat="$b/programs/aiocat.stripped" \
+        "$root/build/$host/bench/startexit" --aiocat="$b/programs/aiocat.stripped" \
             --aiocat-ordinary="$b/bench/aiocat_ordinary_exit.stripped" --readcat="$b/bench/readcat.stripped" \
             "$root/README.md" || exit 1
         echo

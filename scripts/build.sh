@@ -1,9 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Configure and build rawaio for both architectures (build/i386, build/x86_64).
+# Configure and build rawaio for every architecture (arch/<name>, into
+# build/<name>; scripts/arch.sh lists them).
 set -eu
 cd "$(dirname "$0")/.."
-for arch in x86_64 i386; do
-    cmake --preset "$arch" > /dev/null
-    cmake --build --preset "$arch" -j "$(nproc)"
+root=$PWD
+. scripts/arch.sh
+for arch in $(arches); do
+    cmake -S . -B "build/$arch" -DRAWAIO_ARCH="$arch" > /dev/null
+    cmake --build "build/$arch" -j "$(nproc)"
 done

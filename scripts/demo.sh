@@ -2,14 +2,17 @@
 # SPDX-License-Identifier: MIT
 # The README's main job: install what is missing, build, and run the demo,
 # aiocat, a static program without libc that reads files through Linux
-# native AIO with several requests in flight, for x86-64 and i386. Each
-# binary runs natively (where this kernel can not execute it natively, as
-# i386 programs on a kernel with IA-32 emulation off, inside a real kernel
-# of its architecture booted under QEMU instead), then under QEMU user-mode,
+# native AIO with several requests in flight, for every architecture
+# (scripts/arch.sh). Each binary runs natively (where this kernel can not
+# execute it natively, as i386 programs on a kernel with IA-32 emulation
+# off, or another architecture's, inside a real kernel of its architecture
+# booted under QEMU instead), then under QEMU user-mode,
 # which has no kernel AIO, on rawaio's emulated backend. RAWAIO_NO_IA32=1
 # shows the first case on any machine (tests/native.sh).
 set -eu
 cd "$(dirname "$0")/.."
+root=$PWD
+. scripts/arch.sh
 . tests/native.sh
 sh scripts/install-deps.sh
 sh scripts/build.sh > /dev/null
@@ -27,7 +30,7 @@ check() {  # the output of the run just made equals cat's
     fi
 }
 
-for arch in x86_64 i386; do
+for arch in $(arches); do
     prog=build/$arch/programs/aiocat.stripped
     echo "== aiocat for $arch: $(wc -c < "$prog") bytes stripped, static, no libc, no loader"
     rc=0
@@ -37,14 +40,15 @@ for arch in x86_64 i386; do
         sed 's/^/   /' "$work/report"
         check
     elif [ "$rc" -eq 126 ]; then
-        echo "   this kernel cannot execute $arch programs (IA-32 emulation is off): running it"
+        echo "   this kernel cannot execute $arch programs: running it"
         echo "   inside a real $arch kernel booted under QEMU system mode instead"
         sh tests/system/run.sh --demo "$arch" | grep -v '^system: \(layer\|[0-9]* passed\)' | sed 's/^system: /   /'
     else
         sed 's/^/   /' "$work/report"; exit 1
     fi
-    echo "   under qemu-$arch (user-mode: no kernel AIO there):"
-    qemu-"$arch" "$prog" -v -d 8 README.md "$work/data" > "$work/out" 2> "$work/report" ||
+    qemu=$(arch_get "$arch" QEMU_USER)
+    echo "   under $qemu (user-mode: no kernel AIO there):"
+    "$qemu" "$prog" -v -d 8 README.md "$work/data" > "$work/out" 2> "$work/report" ||
         { sed 's/^/   /' "$work/report"; exit 1; }
     sed 's/^/   /' "$work/report"
     check

@@ -32,7 +32,7 @@ target_compile_options(rawaio_nopie_flags INTERFACE "$<$<COMPILE_LANGUAGE:C,CXX>
 add_library(rawaio_warnings INTERFACE)
 target_compile_options(rawaio_warnings INTERFACE "$<$<COMPILE_LANGUAGE:C,CXX>:${RAWAIO_WARNING_OPTIONS}>")
 
-# The sanitizer test configuration (presets x86_64-sanitize, i386-sanitize):
+# The sanitizer test configuration (-DRAWAIO_UBSAN_TRAP=ON, build/<arch>-sanitize):
 # every freestanding target with UBSan in trap mode (GCC 12 spells it
 # -fsanitize-undefined-trap-on-error; no runtime library
 # needed: a failed check is an illegal instruction), so that the

@@ -1,15 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Consumer tests: install both architectures' builds into a temporary
+# Consumer tests: install every architecture's build into a temporary
 # prefix, then build programs against that installation the ways a user
-# would (find_package, pkg-config, the compiler wrappers) for x86-64 and
-# i386, and run them. A program this kernel can not execute natively
-# (i386 with IA-32 emulation off) runs under QEMU user-mode instead, on the
-# emulated backend, and the report says so (RAWAIO_NO_IA32=1 simulates
-# such a kernel: tests/native.sh).
-#   tests/consumer/run.sh    (needs build/x86_64 and build/i386)
+# would (find_package, pkg-config, the compiler wrappers) for each
+# architecture, and run them. find_package and the wrappers must recognise
+# the architecture from the compiler's target alone. A program this kernel
+# can not execute natively (i386 with IA-32 emulation off, another
+# architecture) runs under QEMU user-mode instead, on the emulated backend,
+# and the report says so (RAWAIO_NO_IA32=1 simulates such a kernel:
+# tests/native.sh).
+#   tests/consumer/run.sh    (needs build/<arch> for each architecture)
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/scripts/arch.sh"
 . "$root/tests/native.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -18,7 +21,7 @@ passed=0 failed=0
 ok() { echo "ok: $*"; passed=$((passed + 1)); }
 bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
 
-for arch in x86_64 i386; do
+for arch in $(arches); do
     cmake --install "$root/build/$arch" --prefix "$prefix" > "$work/install.log" 2>&1 ||
         { cat "$work/install.log"; bad "cmake --install build/$arch"; }
 done
@@ -26,8 +29,8 @@ data=$root/README.md
 head -c 4096 "$data" > "$work/want4k"
 head -c 300007 /dev/urandom > "$work/blob"
 
-# run ARCH OUT PROGRAM ARGS...: natively, or under qemu-ARCH when this
-# kernel can not execute it. Sets $how.
+# run ARCH OUT PROGRAM ARGS...: natively, or under the architecture's QEMU
+# user-mode when this kernel can not execute it. Sets $how.
 run() {
     arch=$1 out=$2
     shift 2
@@ -35,8 +38,8 @@ run() {
     native "$@" > "$out" 2> "$work/err"
     rc=$?
     if [ $rc -eq 126 ]; then
-        how="under qemu-$arch (no native $arch here)"
-        qemu-"$arch" "$@" > "$out" 2> "$work/err"
+        how="under $(arch_get "$arch" QEMU_USER) (no native $arch here)"
+        "$(arch_get "$arch" QEMU_USER)" "$@" > "$out" 2> "$work/err"
         rc=$?
     fi
     return $rc
@@ -62,14 +65,17 @@ small() {
     esac
 }
 
-for arch in x86_64 i386; do
-    m=-m64
-    [ "$arch" = i386 ] && m=-m32
+for arch in $(arches); do
+    m=$(arch_get "$arch" TARGET_FLAGS)
     b=$work/cmake-$arch
+    # The compiler and its target flags, as a user building for $arch has
+    # them; nothing names the architecture to find_package.
     if cmake -S "$root/tests/consumer/cmake" -B "$b" -DCMAKE_PREFIX_PATH="$prefix" \
+            -DCMAKE_C_COMPILER="$(arch_get "$arch" CC)" -DCMAKE_CXX_COMPILER="$(arch_get "$arch" CXX)" \
             -DCMAKE_C_FLAGS="$m" -DCMAKE_CXX_FLAGS="$m" > "$work/cfg.log" 2>&1 &&
+       grep -q "rawaio for $arch\$" "$work/cfg.log" &&
        cmake --build "$b" > "$work/build.log" 2>&1; then
-        ok "$arch: find_package(rawaio) project configured and built ($(grep -o 'rawaio for [a-z0-9_]*' "$work/cfg.log"))"
+        ok "$arch: find_package(rawaio) chose $arch from the compiler's target, configured and built"
         run "$arch" "$work/out" "$b/hello_aio" "$data"; check "$arch: rawaio::runtime no-libc program" "$work/out" "$work/want4k"
         run "$arch" "$work/out" "$b/hosted" "$data"; check "$arch: rawaio::aio in a hosted program" "$work/out" "$work/want4k"
         small "$arch: rawaio::kernel_only + rawaio::terse_errors" "$b/hello_small" "$b/hello_aio"
@@ -81,7 +87,8 @@ for arch in x86_64 i386; do
     mk=$work/make-$arch
     mkdir -p "$mk"
     if (cd "$mk" && PATH="$prefix/bin:$PATH" PKG_CONFIG_PATH="$prefix/lib/pkgconfig" \
-            make -s -f "$root/tests/consumer/make/Makefile" ROOT="$root" ARCH="$arch") > "$work/make.log" 2>&1; then
+            make -s -f "$root/tests/consumer/make/Makefile" ROOT="$root" ARCH="$arch" \
+                CC="$(arch_get "$arch" CC)" CXX="$(arch_get "$arch" CXX)") > "$work/make.log" 2>&1; then
         ok "$arch: Makefile project built with pkg-config and with rawaio-cc / rawaio-c++"
         for p in hello_pc hello_wrapped; do
             run "$arch" "$work/out" "$mk/$p" "$data"; check "$arch: $p" "$work/out" "$work/want4k"
@@ -94,8 +101,8 @@ for arch in x86_64 i386; do
             native "$mk/$p" < "$work/blob" 1<> "$work/copy" 2> "$work/err"
             rc=$?
             if [ $rc -eq 126 ]; then
-                how="under qemu-$arch (no native $arch here)"
-                qemu-"$arch" "$mk/$p" < "$work/blob" 1<> "$work/copy" 2> "$work/err"
+                how="under $(arch_get "$arch" QEMU_USER) (no native $arch here)"
+                "$(arch_get "$arch" QEMU_USER)" "$mk/$p" < "$work/blob" 1<> "$work/copy" 2> "$work/err"
                 rc=$?
             fi
             check "$arch: $p (C, libaio.h, no libc)" "$work/copy" "$work/blob"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Build the libFuzzer harnesses (clang, hosted, ASan + UBSan, x86-64) and
+# Build the libFuzzer harnesses (clang, hosted, ASan + UBSan, for the
+# machine's own architecture) and
 # run each for a bounded time from its kept corpus (tests/fuzz/corpus/*).
 # Nothing is written into the source tree: the harnesses run in build/fuzz
 # on a copy of the corpus (new inputs go to the copy), and libFuzzer's
@@ -16,9 +17,19 @@ artifacts=$root/build/fuzz-artifacts
 rm -rf "$work"
 mkdir -p "$work" "$artifacts" || exit 1
 cd "$work" || exit 1
-flags="-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I$root/include -I$root/arch/x86_64/include"
-nasm -f elf64 "$root/arch/x86_64/syscall.asm" -o "$work/syscall.o" || exit 1
+. "$root/scripts/arch.sh"
+host=$(host_arch)
+[ -n "$host" ] || { echo "FAIL: this machine's architecture has no folder under arch/"; exit 1; }
+a=$root/arch/$host
+flags="-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I$root/include -I$a/include"
+# The architecture's syscall stub (and, where it has one, entry.cpp).
+if [ "$(arch_get "$host" ASSEMBLER)" = nasm ]; then
+    nasm -f "$(arch_get "$host" NASM_FORMAT)" "$a/syscall.asm" -o "$work/syscall.o" || exit 1
+else
+    clang -c "$a/syscall.S" -o "$work/syscall.o" || exit 1
+fi
 srcs="$root/src/context.cpp $root/src/emulated.cpp $root/src/errno.cpp $root/src/messages.cpp $root/src/ring.cpp"
+[ -f "$a/entry.cpp" ] && srcs="$srcs $a/entry.cpp"
 passed=0 failed=0
 for h in ring submit; do
     if ! clang++ $flags "$root/tests/fuzz/fuzz_$h.cpp" $srcs "$work/syscall.o" -o "$work/fuzz_$h" 2> "$work/cc.log"; then

@@ -200,7 +200,7 @@ tar -C "$root" --null -T "$scratch/files" --ignore-failed-read -cf - 2> /dev/nul
 say "copy of $root in $src"
 
 build() {  # build ARCH LOG
-    (cd "$src" && cmake --preset "$1" && cmake --build --preset "$1" -j "$jobs") > "$2" 2>&1
+    (cd "$src" && cmake -S . -B "build/$1" -DRAWAIO_ARCH="$1" && cmake --build "build/$1" -j "$jobs") > "$2" 2>&1
 }
 # run_tests ARCH REGEX OUT: the names of the tests that did not pass, one a
 # line with why (Failed, Timeout, ...), in OUT; skipped tests are not there.
@@ -215,7 +215,8 @@ run_tests() {
 
 # The tests each architecture needs, and the unmutated baseline.
 status=0
-for arch in x86_64 i386; do
+. "$root/scripts/arch.sh"
+for arch in $(arches); do
     regex=""
     for d in "$list"/*; do
         selected "$(cat "$d/name")" || continue

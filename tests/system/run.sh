@@ -4,14 +4,16 @@
 # initramfs whose /init is rawaio's guest driver (guest_init), run the
 # freestanding test programs inside, and decide from the serial console.
 #
-#   tests/system/run.sh [--demo] [x86_64] [i386]     (default: both)
+#   tests/system/run.sh [--demo] [ARCH...]     (default: every architecture)
 #
-# x86_64: linux-image-cloud-amd64, running the x86-64 and the i386 programs
-#         (the latter through the kernel's 32-bit compat layer).
-# i386:   linux-image-686-pae, a real 32-bit kernel, running the i386 programs.
+# Each architecture's arch/<name>/arch.env says which Debian kernel to
+# boot (GUEST_KERNEL), with which QEMU (GUEST_QEMU, GUEST_MACHINE), on which
+# console (GUEST_CONSOLE), and which other architectures' programs that
+# kernel runs too (GUEST_ALSO: x86-64 runs the i386 ones through its
+# 32-bit compat layer).
 # Kernel packages are downloaded once (apt-get download, dpkg-deb -x, never
 # installed) into ${XDG_CACHE_HOME:-$HOME/.cache}/rawaio/kernels. Needs the
-# build trees build/x86_64 and build/i386. QEMU exits 0 whatever the guest
+# build trees build/<arch>. QEMU exits 0 whatever the guest
 # did, so a run passes only if the guest printed its "finished" line with 0
 # failures and no test printed [FAIL], within the time limit. Every guest
 # also runs the demo, aiocat, and compares its output with the input
@@ -23,7 +25,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/rawaio/kernels
 limit=${RAWAIO_GUEST_TIMEOUT:-300}
 only=${RAWAIO_GUEST_ONLY:-}     # run only the AIO cases whose name contains this
-targets=${*:-x86_64 i386}
+. "$root/scripts/arch.sh"
+targets=${*:-$(arches)}
 as_root=""
 [ "$(id -u)" -eq 0 ] || as_root="sudo"
 mkdir -p "$cache"
@@ -38,9 +41,11 @@ fetch() {
         echo "$dir"; return 0
     fi
     case $meta in
-        *:i386)
-            if ! dpkg --print-foreign-architectures | grep -qx i386; then
-                $as_root dpkg --add-architecture i386 >&2
+        *:*)
+            foreign=${meta##*:}
+            if ! dpkg --print-architecture | grep -qx "$foreign" &&
+               ! dpkg --print-foreign-architectures | grep -qx "$foreign"; then
+                $as_root dpkg --add-architecture "$foreign" >&2
                 $as_root apt-get update -q >&2
             fi ;;
     esac
@@ -57,8 +62,9 @@ fetch() {
     echo "$dir"
 }
 
-# elf_class FILE -> 1 (32-bit) or 2 (64-bit): EI_CLASS.
-elf_class() { od -An -tu1 -j4 -N1 "$1" | tr -d ' '; }
+# elf_kind FILE -> its class (EI_CLASS: 1 for 32-bit, 2 for 64-bit) and
+# machine (e_machine), which a library must share with its program.
+elf_kind() { echo "$(od -An -tu1 -j4 -N1 "$1" | tr -d ' ')/$(od -An -tu2 -j18 -N2 "$1" | tr -d ' ')"; }
 
 # stage_dynamic PROGRAM LIBDIR: put what a dynamically linked PROGRAM
 # needs into the initramfs at $stage: its interpreter (at its own path)
@@ -71,7 +77,7 @@ stage_dynamic() {
     [ -n "$interp" ] || { say "$prog: no interpreter"; return 1; }
     mkdir -p "$stage$(dirname "$interp")" "$stage$libdir"
     cp -L "$interp" "$stage$interp" || return 1
-    class=$(elf_class "$prog")
+    kind=$(elf_kind "$prog")
     todo=$prog
     while [ -n "$todo" ]; do
         set -- $todo
@@ -79,9 +85,8 @@ stage_dynamic() {
         for lib in $(readelf -dW "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
             [ -f "$stage$libdir/$lib" ] && continue
             found=""
-            for d in /lib32 /usr/lib32 /lib/i386-linux-gnu /usr/lib/i386-linux-gnu \
-                     /lib64 /usr/lib64 /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu; do
-                if [ -f "$d/$lib" ] && [ "$(elf_class "$d/$lib")" = "$class" ]; then found=$d/$lib; break; fi
+            for d in /lib32 /usr/lib32 /lib64 /usr/lib64 /lib/*-linux-gnu* /usr/lib/*-linux-gnu*; do
+                if [ -f "$d/$lib" ] && [ "$(elf_kind "$d/$lib")" = "$kind" ]; then found=$d/$lib; break; fi
             done
             [ -n "$found" ] || { say "$prog: $lib not found"; return 1; }
             cp -L "$found" "$stage$libdir/$lib" || return 1
@@ -90,10 +95,16 @@ stage_dynamic() {
     done
 }
 
-# boot NAME QEMU KERNELDIR EXTRA_APPEND INIT_ARCH PROGRAM_ARCHS...
+# boot ARCH KERNELDIR PROGRAM_ARCHS...: ARCH's kernel, its guest_init,
+# and the test programs of each of PROGRAM_ARCHS.
 boot() {
-    name=$1 qemu=$2 kdir=$3 extra=$4 init_arch=$5
-    shift 5
+    init_arch=$1 kdir=$2
+    shift 2
+    name="$init_arch kernel"
+    qemu=$(arch_get "$init_arch" GUEST_QEMU)
+    machine=$(arch_get "$init_arch" GUEST_MACHINE)
+    console=$(arch_get "$init_arch" GUEST_CONSOLE)
+    extra=$(arch_get "$init_arch" GUEST_APPEND)
     stage=$(mktemp -d)
     unstaged=""
     mkdir -p "$stage/bin" "$stage/lib/modules" "$stage/dev" "$stage/proc" "$stage/tmp"
@@ -116,10 +127,12 @@ boot() {
             cp "$root/build/$a/tests/test_runtime" "$stage/bin/test_runtime.$a"
             cp "$root/build/$a/tests/test_aio" "$stage/bin/test_aio.$a"
             echo "/bin/test_runtime.$a${tab}alpha${tab}b e t a" >> "$stage/tests.list"
-            if [ "$a" = i386 ]; then
-                # The other kernel entry: int 0x80 instead of the vDSO.
-                echo "RAWAIO_ENTRY=int80${tab}/bin/test_runtime.$a${tab}alpha${tab}b e t a" >> "$stage/tests.list"
-                echo "RAWAIO_ENTRY=int80${tab}/bin/test_aio.$a${tab}--expect=kernel${tab}--backend=kernel${tab}--direct=@LOOP@" >> "$stage/tests.list"
+            variant=$(arch_get "$a" TEST_VARIANT_ENV)
+            if [ -n "$variant" ]; then
+                # The runtime and AIO tests again in the architecture's
+                # other mode (i386: int 0x80 instead of the vDSO entry).
+                echo "$variant${tab}/bin/test_runtime.$a${tab}alpha${tab}b e t a" >> "$stage/tests.list"
+                echo "$variant${tab}/bin/test_aio.$a${tab}--expect=kernel${tab}--backend=kernel${tab}--direct=@LOOP@" >> "$stage/tests.list"
             fi
             # The libaio-compatible API, without libc, on a real kernel.
             cp "$root/build/$a/tests/libaio_nolibc" "$stage/bin/libaio_nolibc.$a"
@@ -192,10 +205,11 @@ boot() {
     log=$(mktemp)
     say "$name: booting $(basename "$kernel") under $qemu (TCG), programs: $*"
     start=$(date +%s.%N)
-    timeout "$limit" "$qemu" -nodefaults -no-user-config -accel tcg -m 512 -smp 2 \
+    # shellcheck disable=SC2086 # GUEST_MACHINE is a list of QEMU options
+    timeout "$limit" "$qemu" -nodefaults -no-user-config -accel tcg -m 512 -smp 2 $machine \
         -serial stdio -display none -no-reboot \
         -kernel "$kernel" -initrd "$stage.cpio" \
-        -append "console=ttyS0 panic=-1 quiet cryptomgr.notests $extra" < /dev/null > "$log" 2>&1
+        -append "console=$console panic=-1 quiet cryptomgr.notests $extra" < /dev/null > "$log" 2>&1
     qrc=$?
     secs=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
     if [ "$mode" = test ]; then
@@ -236,15 +250,18 @@ status=0
 total_ok=0 total_fail=0 total_skip=0
 total_start=$(date +%s)
 for t in $targets; do
-    case $t in
-        x86_64)
-            kdir=$(fetch linux-image-cloud-amd64) || { say "x86_64: no kernel"; status=1; total_fail=$((total_fail + 1)); continue; }
-            boot "x86_64 kernel" qemu-system-x86_64 "$kdir" "" x86_64 x86_64 i386 || status=1 ;;
-        i386)
-            kdir=$(fetch linux-image-686-pae:i386) || { say "i386: no kernel"; status=1; total_fail=$((total_fail + 1)); continue; }
-            boot "i386 kernel" qemu-system-i386 "$kdir" "noisapnp" i386 i386 || status=1 ;;
-        *) say "unknown target $t"; status=1; total_fail=$((total_fail + 1)) ;;
-    esac
+    if [ ! -f "$root/arch/$t/arch.env" ]; then
+        say "unknown architecture $t"; status=1; total_fail=$((total_fail + 1)); continue
+    fi
+    kdir=$(fetch "$(arch_get "$t" GUEST_KERNEL)") ||
+        { say "$t: no kernel"; status=1; total_fail=$((total_fail + 1)); continue; }
+    # This architecture's programs, and those of the others its kernel runs.
+    programs=$t
+    for a in $(arch_get "$t" GUEST_ALSO); do
+        [ -d "$root/build/$a" ] && programs="$programs $a"
+    done
+    # shellcheck disable=SC2086
+    boot "$t" "$kdir" $programs || status=1
 done
 say "layer took $(( $(date +%s) - total_start ))s"
 # Every guest's cases, in the form the test command's summary reads.

@@ -1,16 +1,16 @@
 # SPDX-License-Identifier: MIT
 # cmake --install: headers, this architecture's libraries, the linker
 # script, the CMake package, pkg-config files and the compiler wrappers.
-# Both architectures install side by side into one prefix:
+# Every architecture installs side by side into one prefix:
 #   include/rawaio/                 the library's and runtime's headers
 #   include/rawaio-libaio/libaio.h  the libaio-compatible header
 #   lib/rawaio/<arch>/              librawaio.a, librawaio_runtime.a,
 #                                   libaio.a, libaio.so.1, include/rawaio/arch.hpp,
-#                                   kernel-only.o, terse-errors.o
+#                                   kernel-only.o, terse-errors.o, arch.env
 #   lib/rawaio/rawaio.ld            the linker script of no-libc programs
 #   lib/cmake/rawaio/               find_package(rawaio CONFIG)
 #   lib/pkgconfig/                  rawaio-<arch>, rawaio-runtime-<arch>, rawaio-libaio-<arch>
-#   bin/rawaio-cc, bin/rawaio-c++   compiler wrappers (-m32 for i386)
+#   bin/rawaio-cc, bin/rawaio-c++   compiler wrappers (the architecture by the target or --arch)
 include(CMakePackageConfigHelpers)
 
 set(_libdir lib/rawaio/${RAWAIO_ARCH})
@@ -18,6 +18,9 @@ install(DIRECTORY include/rawaio DESTINATION include)
 install(FILES runtime/include/rawaio/runtime.hpp DESTINATION include/rawaio)
 install(FILES libaio/include/libaio.h DESTINATION include/rawaio-libaio)
 install(FILES ${RAWAIO_ARCH_DIR}/include/rawaio/arch.hpp DESTINATION ${_libdir}/include/rawaio)
+# The architecture's description: the package and the wrappers find the
+# installed architectures, and recognise a consumer's target, by it.
+install(FILES ${RAWAIO_ARCH_DIR}/arch.env DESTINATION ${_libdir})
 install(TARGETS rawaio rawaio_runtime rawaio_libaio_static ARCHIVE DESTINATION ${_libdir})
 install(TARGETS rawaio_libaio_shared LIBRARY DESTINATION ${_libdir} NAMELINK_SKIP)
 install(FILES ${RAWAIO_LINKER_SCRIPT} DESTINATION lib/rawaio)
@@ -39,11 +42,9 @@ list(JOIN _link ";" RAWAIO_CONSUMER_LINK_OPTIONS)
 list(JOIN _common " " RAWAIO_CONSUMER_COMPILE_FLAGS)
 list(JOIN _cxx " " RAWAIO_CONSUMER_CXX_FLAGS)
 list(JOIN _link " " RAWAIO_CONSUMER_LINK_FLAGS)
-if(RAWAIO_ARCH STREQUAL i386)
-  set(RAWAIO_M -m32)
-else()
-  set(RAWAIO_M -m64)
-endif()
+# The architecture's target flags (arch.env's TARGET_FLAGS), which a
+# consumer's compiler needs to build for it.
+set(RAWAIO_M "${RAWAIO_ARCH_TARGET_FLAGS}")
 
 set(_pkg ${PROJECT_SOURCE_DIR}/toolchain/package)
 set(_out ${PROJECT_BINARY_DIR}/package)
@@ -59,11 +60,11 @@ endforeach()
 foreach(w cc c++)
   set(RAWAIO_WRAPPER rawaio-${w})
   if(w STREQUAL cc)
-    set(RAWAIO_DRIVER gcc)
+    set(RAWAIO_DRIVER CC)
     set(RAWAIO_STD -std=c11)
     set(_flags "${RAWAIO_CONSUMER_COMPILE_FLAGS}")
   else()
-    set(RAWAIO_DRIVER g++)
+    set(RAWAIO_DRIVER CXX)
     set(RAWAIO_STD -std=c++20)
     set(_flags "${RAWAIO_CONSUMER_COMPILE_FLAGS} ${RAWAIO_CONSUMER_CXX_FLAGS}")
   endif()
