@@ -4,17 +4,19 @@
 # from QEMU's log, that each AIO stub entered the kernel with the right
 # system call number (QEMU names the call from the number) and exactly the
 # arguments the probe says it passed, the unused argument registers zero.
-#   strace.sh QEMU PROBE ARCH
+#   strace.sh QEMU PROBE CC [TARGET_FLAGS...]
+# CC and TARGET_FLAGS: the architecture's compiler, whose own
+# <asm/unistd.h> gives the io_pgetevents number QEMU should see (the
+# time64 flavour where the ABI has one).
 set -u
-qemu=$1 probe=$2 arch=$3
+qemu=$1 probe=$2
+shift 2
 dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT
 "$qemu" -strace "$probe" > "$dir/out" 2> "$dir/log" || { echo "FAIL: the probe failed"; cat "$dir/log"; exit 1; }
-case $arch in
-    i386) pgetevents_nr=416 ;;
-    x86_64) pgetevents_nr=333 ;;
-    *) echo "FAIL: unknown architecture $arch"; exit 1 ;;
-esac
+pgetevents_nr=$(printf '#include <asm/unistd.h>\n#ifdef __NR_io_pgetevents_time64\nnr __NR_io_pgetevents_time64\n#else\nnr __NR_io_pgetevents\n#endif\n' |
+    "$@" -E -P -x c - 2> /dev/null | sed -n 's/^nr \([0-9][0-9]*\)$/\1/p')
+[ -n "$pgetevents_nr" ] || { echo "FAIL: no io_pgetevents number from $*'s <asm/unistd.h>"; exit 1; }
 passed=0 failed=0
 while read -r tag call rest; do
     [ "$tag" = probe ] || continue
