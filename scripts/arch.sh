@@ -7,6 +7,9 @@
 #   arch_get A KEY    KEY's value in arch/A/arch.env (empty when unset)
 #   host_arch         the machine's own architecture: the one whose DETECT
 #                     condition holds for the system's cc (empty if none)
+#   forget_old_build DIR
+#                     a build folder configured by an older layout (another
+#                     toolchain file) is configured afresh: drop its cache
 arches() {
     for d in "$root"/arch/*/arch.env; do
         if [ -f "$d" ]; then basename "$(dirname "$d")"; fi
@@ -22,4 +25,9 @@ host_arch() {
             echo "$a"; return
         fi
     done
+}
+forget_old_build() {
+    if [ -f "$1/CMakeCache.txt" ] && ! grep -q '^CMAKE_TOOLCHAIN_FILE.*/toolchain/rawaio.cmake$' "$1/CMakeCache.txt"; then
+        rm -rf "$1/CMakeCache.txt" "$1/CMakeFiles"
+    fi
 }

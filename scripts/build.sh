@@ -7,12 +7,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 . scripts/arch.sh
 for arch in $(arches); do
-    # A build folder configured by an older layout (another toolchain file)
-    # is configured afresh.
-    cache=build/$arch/CMakeCache.txt
-    if [ -f "$cache" ] && ! grep -q '^CMAKE_TOOLCHAIN_FILE.*/toolchain/rawaio.cmake$' "$cache"; then
-        rm -rf "$cache" "build/$arch/CMakeFiles"
-    fi
+    forget_old_build "build/$arch"
     cmake -S . -B "build/$arch" -DRAWAIO_ARCH="$arch" > /dev/null
     cmake --build "build/$arch" -j "$(nproc)"
 done

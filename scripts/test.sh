@@ -73,6 +73,7 @@ layer() {
 }
 
 sanitize() {  # sanitize ARCH: the freestanding tests rebuilt with UBSan (trap)
+    forget_old_build "build/$1-sanitize"
     cmake -S . -B "build/$1-sanitize" -DRAWAIO_ARCH="$1" -DRAWAIO_UBSAN_TRAP=ON > /dev/null &&
         cmake --build "build/$1-sanitize" -j "$(nproc)" > /dev/null &&
         ctest --test-dir "build/$1-sanitize" --output-on-failure \
