@@ -16,14 +16,14 @@ long on_signal(int sig, void (*handler)(int), unsigned long flags) {
     sys::kernel_sigaction act{};
     act.handler = handler;
     act.flags = flags | sys::sa_restorer | sys::sa_siginfo;
-    act.restorer = rawaio_sigreturn;
+    act.set_restorer(rawaio_sigreturn);
     return sys::rt_sigaction(sig, &act, nullptr);
 }
 
 long default_signal(int sig) {
     sys::kernel_sigaction act{};  // SIG_DFL is a null handler
     act.flags = sys::sa_restorer;
-    act.restorer = rawaio_sigreturn;
+    act.set_restorer(rawaio_sigreturn);
     return sys::rt_sigaction(sig, &act, nullptr);
 }
 

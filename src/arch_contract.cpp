@@ -44,6 +44,10 @@ static_assert(sizeof(name) > 1, "name the architecture");
 static_assert(o_direct != 0 && o_directory != 0 && o_direct != o_directory && (o_largefile & (o_direct | o_directory)) == 0,
               "O_DIRECT, O_DIRECTORY and O_LARGEFILE must be this architecture's, and distinct");
 
+// Signals: whether struct sigaction has sa_restorer (then signal.asm's
+// rawaio_sigreturn is the restorer).
+inline constexpr bool restorer = sigaction_has_restorer;
+
 // 64-bit offsets in argument registers, and mmap's offset unit.
 static_assert(sizeof(split_offset(0).a) == sizeof(long) && sizeof(split_offset(0).b) == sizeof(long));
 static_assert(mmap_offset_arg(0) == 0);

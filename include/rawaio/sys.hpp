@@ -282,16 +282,28 @@ inline long fcntl(int fd, int cmd, long arg) { return syscall(arch::fcntl_nr, fd
 
 // ---- signals (kernel/signal.c) ----
 
-// struct sigaction as rt_sigaction takes it on x86 (handler, flags,
-// restorer, mask), the same on i386 and x86-64.
-struct kernel_sigaction {
+// struct sigaction as rt_sigaction takes it: handler, flags, the restorer
+// where the architecture has SA_RESTORER (arch::sigaction_has_restorer;
+// the others return through the vDSO), mask.
+template <bool Restorer>
+struct kernel_sigaction_layout {
     void (*handler)(int);
     unsigned long flags;
     void (*restorer)();
     SigSet mask;
+    void set_restorer(void (*r)()) { restorer = r; }
 };
+template <>
+struct kernel_sigaction_layout<false> {
+    void (*handler)(int);
+    unsigned long flags;
+    SigSet mask;
+    void set_restorer(void (*)()) {}
+};
+using kernel_sigaction = kernel_sigaction_layout<arch::sigaction_has_restorer>;
 inline constexpr unsigned long sa_siginfo = 0x00000004;
-inline constexpr unsigned long sa_restorer = 0x04000000;
+// SA_RESTORER where the architecture has it, else 0.
+inline constexpr unsigned long sa_restorer = arch::sigaction_has_restorer ? 0x04000000 : 0;
 inline constexpr unsigned long sa_restart = 0x10000000;
 inline constexpr unsigned long sa_nodefer = 0x40000000;
 inline constexpr int sig_block = 0;

@@ -98,6 +98,10 @@ inline constexpr int o_largefile = 0100000;
 inline constexpr int o_direct = 040000;
 inline constexpr int o_directory = 0200000;
 
+// struct sigaction has sa_restorer (SA_RESTORER): signal handlers return
+// through rawaio's restorer (signal.asm), which calls rt_sigreturn.
+inline constexpr bool sigaction_has_restorer = true;
+
 // pread64/pwrite64/ftruncate64 take a 64-bit offset as two registers,
 // low word first (see ksys_pread64 and the ia32 compat wrappers).
 struct off_args {

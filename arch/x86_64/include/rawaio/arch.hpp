@@ -96,6 +96,10 @@ inline constexpr int o_largefile = 0;
 inline constexpr int o_direct = 040000;
 inline constexpr int o_directory = 0200000;
 
+// struct sigaction has sa_restorer (SA_RESTORER): signal handlers return
+// through rawaio's restorer (signal.asm), which calls rt_sigreturn.
+inline constexpr bool sigaction_has_restorer = true;
+
 // A 64-bit file offset fits one argument register.
 struct off_args {
     long a;
