@@ -19,7 +19,7 @@ inline constexpr long numbers[] = {
     nr::io_setup, nr::io_destroy, nr::io_getevents, nr::io_submit, nr::io_cancel, nr::eventfd2, nr::epoll_create1,
     nr::futex, nr::getpid, nr::getppid, nr::gettid, nr::kill, nr::tgkill, nr::rt_sigaction, nr::rt_sigprocmask,
     nr::setitimer, nr::clock_gettime, nr::clone, nr::execve, nr::wait4, nr::exit, nr::exit_group, nr::prctl,
-    nr::close_range, nr::process_vm_readv, nr::process_vm_writev, nr::uname, nr::mount, nr::reboot,
+    nr::close_range, nr::pidfd_open, nr::process_vm_readv, nr::process_vm_writev, nr::uname, nr::mount, nr::reboot,
     nr::finit_module,
     // The calls whose flavour differs between ABIs.
     mmap_nr, ftruncate_nr, fcntl_nr, pgetevents_time64_nr, ppoll_time64_nr,

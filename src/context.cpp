@@ -52,16 +52,6 @@ T load(const T& v) {
 
 Error fail(Errno e) { return Error{e}; }
 
-// ---- the backend policy (the one place that decides) ----
-
-__attribute__((cold)) bool env_is(const char* entry, const char* value) {
-    const char* name = "RAWAIO_BACKEND=";
-    while (*name)
-        if (*entry++ != *name++) return false;
-    while (*value)
-        if (*entry++ != *value++) return false;
-    return *entry == 0;
-}
 
 // ---- fork ----
 //
@@ -229,12 +219,22 @@ long kernel_wait(aio_context_t id, long min, long nr, io_event* out, const Timeo
                 : sys::io_getevents(id, min, nr, out, timeout ? &ts : nullptr);
 }
 
-__attribute__((cold)) Backend backend_from_environment() {
-    if (!&environ || !environ) return Backend::automatic;
+__attribute__((cold)) bool environment_has(const char* entry) {
+    if (!&environ || !environ) return false;
     for (char** e = environ; *e; ++e) {
-        if (env_is(*e, "kernel")) return Backend::kernel;
-        if (env_is(*e, "emulated")) return Backend::emulated;
+        const char* a = *e;
+        const char* b = entry;
+        while (*b && *a == *b) ++a, ++b;
+        if (!*a && !*b) return true;
     }
+    return false;
+}
+
+// ---- the backend policy (the one place that decides) ----
+
+__attribute__((cold)) Backend backend_from_environment() {
+    if (environment_has("RAWAIO_BACKEND=kernel")) return Backend::kernel;
+    if (environment_has("RAWAIO_BACKEND=emulated")) return Backend::emulated;
     return Backend::automatic;
 }
 

@@ -207,6 +207,8 @@ bool process_has_emulated_contexts();
 bool process_has_kernel_contexts();
 // RAWAIO_BACKEND=kernel|emulated|auto from the environment; automatic when unset.
 Backend backend_from_environment();
+// Whether the environment holds exactly this entry ("NAME=value").
+bool environment_has(const char* entry);
 }  // namespace detail
 
 // An AIO context. Owns what it was given: moving transfers it, destruction
@@ -314,8 +316,8 @@ private:
 // milliseconds at exit, while the kernel waits out RCU grace periods, and
 // the parent and a pipeline's reader wait too. This starts a helper that
 // shares the address space and closes its copies of every descriptor;
-// the process's exit then leaves the teardown to the helper, which is
-// killed when the process has died and pays for it unseen.
+// the process's exit then leaves the teardown to the helper, which waits
+// for the whole process to exit (a pidfd) and pays for it unseen.
 //
 // What the program is promised: everything it reaped is done, as always.
 // A request it did not reap is neither dropped nor cancelled by this: the
@@ -327,9 +329,11 @@ private:
 // nothing to hand off (no kernel context: the emulated backend tears down
 // at once), and an error when the helper can not be started (EAGAIN or
 // EPERM: process limits, a seccomp filter; EINVAL: QEMU user-mode; ENOSYS:
-// a kernel without close_range): the exit is then the ordinary one, as
-// correct and as slow as before. Call it once, from the exiting thread;
-// if the process does not exit, the helper stays until it does.
+// a kernel without close_range or pidfd_open): the exit is then the
+// ordinary one, as correct and as slow as before. RAWAIO_EXIT=wait in the
+// environment turns it off (false). Any thread may call it, several at
+// once; a forked child gets its own helper. Call it just before exit: if
+// the process does not exit, the helper stays until it does.
 Result<bool> hand_off_teardown();
 
 // Keep a context busy: `next` fills the iocb of a free slot (returning

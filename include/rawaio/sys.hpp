@@ -363,6 +363,9 @@ inline long prctl(int option, unsigned long arg2) { return syscall(arch::nr::prc
 inline long close_range(unsigned first, unsigned last, unsigned flags) {
     return syscall(arch::nr::close_range, first, last, flags);
 }
+// int pidfd_open(pid_t pid, unsigned int flags);  (Linux 5.3+): a
+// descriptor that polls readable once the whole process has exited.
+inline long pidfd_open(long pid, unsigned flags) { return syscall(arch::nr::pidfd_open, pid, flags); }
 inline constexpr unsigned long clone_vm = 0x00000100;  // include/uapi/linux/sched.h
 inline constexpr unsigned long clone_untraced = 0x00800000;
 // clone(flags) with a new stack: the child runs fn(arg) on the stack that

@@ -46,6 +46,7 @@ TEST_CASE("runtime syscall numbers match <asm/unistd.h>") {
     SAME(getppid);
     SAME(prctl);
     SAME(close_range);
+    SAME(pidfd_open);
     SAME(execve);
     SAME(wait4);
     SAME(uname);

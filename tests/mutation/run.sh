@@ -162,14 +162,21 @@ mutation table-handle-after-unmap "a destroyed context keeps its handle until it
     'x86_64' 'threads\.native\.c\.kernel|threads\.native\.c\.emulated'
 mutation exit-helper-keeps-descriptors "the teardown helper keeps its copies of the descriptors" \
     src/teardown.cpp \
-    'if (is_error(sys::close_range(0, ~0u, 0))) {' \
-    'if (false) {' \
+    'is_error(sys::close_range(0, ~0u, 0)) ? -1 : sys::pidfd_open(h->parent, 0)' \
+    'sys::pidfd_open(h->parent, 0)' \
     'x86_64' 'exit\.native'
-mutation exit-helper-lives-on "the teardown helper is not killed when the program dies" \
+mutation exit-helper-lives-on "the teardown helper never ends (it does not watch the program)" \
     src/teardown.cpp \
-    '    (void)sys::prctl(sys::pr_set_pdeathsig, sys::sigkill);
-' \
-    '' \
+    '    while (sys::ppoll(&p, 1, nullptr) <= 0 || !p.revents) {
+    }' \
+    '    while (sys::ppoll(&p, 0, nullptr) <= 0 || !p.revents) {
+    }' \
+    'x86_64' 'exit\.native'
+mutation exit-helper-leaves-early "the teardown helper ends at once instead of waiting for the program's exit" \
+    src/teardown.cpp \
+    '    while (sys::ppoll(&p, 1, nullptr) <= 0 || !p.revents) {
+    }' \
+    '    (void)p;' \
     'x86_64' 'exit\.native'
 mutation exit-no-context-counted "kernel contexts are not counted: nothing is handed off" \
     src/context.cpp \

@@ -87,6 +87,7 @@ inline constexpr long io_pgetevents = 385;
 inline constexpr long clock_gettime64 = 403;
 inline constexpr long ppoll_time64 = 414;
 inline constexpr long io_pgetevents_time64 = 416;
+inline constexpr long pidfd_open = 434;
 inline constexpr long close_range = 436;
 }  // namespace nr
 

@@ -84,6 +84,7 @@ inline constexpr long preadv2 = 327;
 inline constexpr long pwritev2 = 328;
 inline constexpr long statx = 332;
 inline constexpr long io_pgetevents = 333;
+inline constexpr long pidfd_open = 434;
 inline constexpr long close_range = 436;
 }  // namespace nr
 
