@@ -213,7 +213,7 @@ boot() {
     qrc=$?
     secs=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
     if [ "$mode" = test ]; then
-        tr -d '\r' < "$log" | sed -n '/^rawaio-guest\|^    (\|^    exit seen\|^stress\|^aiocat\|\[OK\]\|\[FAIL\]\|\[SKIPPED\]\|passed,\|^    at \|^# \|Kernel panic\|^\[doctest\] test cases\|ERROR: \|stack smashing\|^sizeof/p'
+        tr -d '\r' < "$log" | sed -n '/^rawaio-guest\|^    (\|^    exit seen\|^    threads alive\|^stress\|^aiocat\|\[OK\]\|\[FAIL\]\|\[SKIPPED\]\|passed,\|^    at \|^# \|Kernel panic\|^\[doctest\] test cases\|ERROR: \|stack smashing\|^sizeof/p'
     else
         tr -d '\r' < "$log" | sed -n 's/^rawaio-guest: \(kernel\|cmp\)/   \1/p; s/^aiocat/   aiocat/p; /Kernel panic/p'
     fi
