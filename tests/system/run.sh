@@ -121,6 +121,7 @@ boot() {
     head -c 1000003 /dev/urandom > "$stage/data/blob"
     cat "$stage/data/README.md" "$stage/data/blob" > "$stage/data/expected"
     head -c 512 "$stage/data/blob" > "$stage/data/blob.512"
+    head -c 4096 "$stage/data/blob" > "$stage/data/blob.4k"
     cp "$root/tests/libaio/sequence.expected" "$stage/data/sequence.expected"
     for a in "$@"; do
         if [ "$mode" = test ]; then
@@ -188,6 +189,13 @@ boot() {
             cp "$root/build/$a/programs/tiny.stripped" "$stage/bin/tiny.$a"
             echo "/bin/tiny.$a${tab}/data/blob${tab}>/tmp/tiny.$a" >> "$stage/tests.list"
             echo "@cmp${tab}/tmp/tiny.$a${tab}/data/blob.512" >> "$stage/tests.list"
+            # The link-time variants (tests/variants.sh natively): the kernel
+            # -only ones can print the file only through the kernel's AIO.
+            for v in hello_aio hello_aio_kernel_only hello_aio_kernel_only_terse; do
+                cp "$root/build/$a/bench/$v.stripped" "$stage/bin/$v.$a"
+                echo "/bin/$v.$a${tab}/data/blob${tab}>/tmp/$v.$a" >> "$stage/tests.list"
+                echo "@cmp${tab}/tmp/$v.$a${tab}/data/blob.4k" >> "$stage/tests.list"
+            done
             cp "$root/build/$a/tests/smash" "$stage/bin/smash.$a"
             echo "/bin/smash.$a${tab}guard${tab}>/tmp/guard1.$a" >> "$stage/tests.list"
             echo "/bin/smash.$a${tab}guard${tab}>/tmp/guard2.$a" >> "$stage/tests.list"
