@@ -52,7 +52,6 @@ T load(const T& v) {
 
 Error fail(Errno e) { return Error{e}; }
 
-
 // ---- fork ----
 //
 // A process-wide token in a private page marked MADV_WIPEONFORK: a forked

@@ -355,8 +355,7 @@ inline long getppid() { return syscall(arch::nr::getppid); }
     (void)syscall(arch::nr::exit, status);
     __builtin_unreachable();
 }
-inline constexpr int pr_set_pdeathsig = 1;  // include/uapi/linux/prctl.h
-inline constexpr int pr_set_name = 15;
+inline constexpr int pr_set_name = 15;  // include/uapi/linux/prctl.h
 // int prctl(int option, unsigned long arg2, arg3, arg4, arg5);
 inline long prctl(int option, unsigned long arg2) { return syscall(arch::nr::prctl, option, arg2, 0, 0, 0); }
 // int close_range(unsigned int fd, unsigned int max_fd, unsigned int flags);  (Linux 5.9+)
@@ -367,7 +366,6 @@ inline long close_range(unsigned first, unsigned last, unsigned flags) {
 // descriptor that polls readable once the whole process has exited.
 inline long pidfd_open(long pid, unsigned flags) { return syscall(arch::nr::pidfd_open, pid, flags); }
 inline constexpr unsigned long clone_vm = 0x00000100;  // include/uapi/linux/sched.h
-inline constexpr unsigned long clone_untraced = 0x00800000;
 // clone(flags) with a new stack: the child runs fn(arg) on the stack that
 // ends at stack_top, then ends itself (exit); it never comes back here.
 // The parent gets the child's id or -errno. The low byte of flags is the
@@ -375,7 +373,6 @@ inline constexpr unsigned long clone_untraced = 0x00800000;
 // syscall stub file defines it (the child can not return through C++ on a
 // stack it did not start on).
 extern "C" long rawaio_clone_vm(unsigned long flags, void* stack_top, void (*fn)(void*), void* arg);
-inline constexpr int sigkill = 9;
 // int execve(const char *filename, const char *const argv[], const char *const envp[]);
 inline long execve(const char* path, const char* const* argv, const char* const* envp) {
     return syscall(arch::nr::execve, path, argv, envp);
