@@ -146,8 +146,9 @@ TEST_CASE("Context round trip in a hosted program") {
 TEST_CASE("the kernel entry follows AT_SYSINFO in a hosted program") {
     auto ctx = Context::create(1);  // chooses the entry the first time
     const std::string name = arch::kernel_entry_name();
-    if (sizeof(long) == 8) {
-        CHECK(name == "syscall");
+    if (std::string(arch::name) != "i386") {  // one entry instruction
+        CHECK(!name.empty());
+        CHECK(name != "vdso");
     } else {
         const char* forced = getenv("RAWAIO_ENTRY");
         const bool int80 = getauxval(AT_SYSINFO) == 0 || (forced && std::string(forced) == "int80");

@@ -5,7 +5,8 @@
 #   include/rawaio/                 the library's and runtime's headers
 #   include/rawaio-libaio/libaio.h  the libaio-compatible header
 #   lib/rawaio/<arch>/              librawaio.a, librawaio_runtime.a,
-#                                   libaio.a, libaio.so.1, include/rawaio/arch.hpp,
+#                                   libaio.a, libaio.so.1, include/rawaio/arch.hpp (and
+#                                   asm_generic.hpp),
 #                                   kernel-only.o, terse-errors.o, arch.env
 #   lib/rawaio/rawaio.ld            the linker script of no-libc programs
 #   lib/cmake/rawaio/               find_package(rawaio CONFIG)
@@ -17,7 +18,7 @@ set(_libdir lib/rawaio/${RAWAIO_ARCH})
 install(DIRECTORY include/rawaio DESTINATION include)
 install(FILES runtime/include/rawaio/runtime.hpp DESTINATION include/rawaio)
 install(FILES libaio/include/libaio.h DESTINATION include/rawaio-libaio)
-install(FILES ${RAWAIO_ARCH_DIR}/include/rawaio/arch.hpp DESTINATION ${_libdir}/include/rawaio)
+install(DIRECTORY ${RAWAIO_ARCH_INCLUDE} DESTINATION ${_libdir})
 # The architecture's description: the package and the wrappers find the
 # installed architectures, and recognise a consumer's target, by it.
 install(FILES ${RAWAIO_ARCH_DIR}/arch.env DESTINATION ${_libdir})
