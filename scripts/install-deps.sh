@@ -11,7 +11,7 @@ set -eu
 cd "$(dirname "$0")/.."
 root=$PWD
 . scripts/arch.sh
-packages="cmake make qemu-user cpio doctest-dev binutils libaio-dev fio liburing-dev pkgconf clang libclang-rt-14-dev"
+packages="cmake make qemu-user cpio xz-utils zstd doctest-dev binutils libaio-dev fio liburing-dev pkgconf clang libclang-rt-14-dev"
 for a in $(arches); do packages="$packages $(arch_get "$a" PACKAGES)"; done
 missing="" foreign=""
 for p in $packages; do
