@@ -39,7 +39,7 @@ run() {
     rc=$?
     if [ $rc -eq 126 ]; then
         how="under $(arch_get "$arch" QEMU_USER) (no native $arch here)"
-        "$(arch_get "$arch" QEMU_USER)" "$@" > "$out" 2> "$work/err"
+        QEMU_LD_PREFIX=$(arch_get "$arch" QEMU_LD_PREFIX) "$(arch_get "$arch" QEMU_USER)" "$@" > "$out" 2> "$work/err"
         rc=$?
     fi
     return $rc
@@ -54,7 +54,8 @@ check() {  # check WHAT OUT WANT
 # (no AIO) says ENOSYS by name.
 small() {
     what=$1 prog=$2 full=$3
-    strip -o "$work/s1" "$prog" && strip -o "$work/s2" "$full"
+    strip=$("$(arch_get "$arch" CC)" -print-prog-name=strip)  # the architecture's own
+    "$strip" -o "$work/s1" "$prog" && "$strip" -o "$work/s2" "$full"
     s1=$(wc -c < "$work/s1") s2=$(wc -c < "$work/s2")
     if [ $((s1 + 4096)) -gt "$s2" ]; then bad "$what: $s1 bytes stripped, the full program $s2"; return; fi
     run "$arch" "$work/out" "$prog" "$data"
