@@ -9,7 +9,10 @@
 # inside a real kernel of each architecture booted under QEMU system mode.
 #
 # It ends with one summary: a table with each layer's passed, failed and
-# skipped counts and its time, then the totals alone on the last line,
+# skipped counts and its time; the same counts per architecture and
+# environment (natively on this machine, under QEMU user-mode, inside the
+# real kernel; "checks": files inspected on the host); every reason a test
+# was skipped for, with how often; then the totals alone on the last line,
 # "N passed, N failed, N skipped" (what CI reads). It exits non-zero on any
 # failure; a layer that passed nothing counts as a failure.
 set -eu
@@ -27,6 +30,8 @@ done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 : > "$work/summary"
+: > "$work/matrix"   # ARCH|ENVIRONMENT|passed|failed|skipped, one line per result
+: > "$work/skips"    # ARCH|ENVIRONMENT|reason, one line per skip said
 
 # counts KIND LOG -> "passed failed skipped" from a layer's output.
 #   ctest:  one per CTest test (its result line)
@@ -44,11 +49,56 @@ counts() {
     esac
 }
 
-# layer NAME KIND COMMAND...: run one layer (its output as it comes) and
-# record its counts and time.
+# environment TEST: where a CTest test ran, from its name (tests/CMakeLists.txt).
+environment() {
+    case $1 in
+        *.qemu*) echo qemu-user ;;
+        *.segments* | *.libaio.header | *.libaio.shared) echo checks ;;
+        *) echo native ;;
+    esac
+}
+
+# sort_out KIND LOG: each result of a layer's log into the matrix, and
+# each skip's reason into the list of skips.
+sort_out() {
+    case $1 in
+        ctest)
+            awk '/^ *[0-9]+\/[0-9]+ Test +#[0-9]+: / {
+                     name = $4; r = ($0 ~ /\*\*\*Skipped/) ? "0|0|1" : ($0 ~ / Passed /) ? "1|0|0" : "0|1|0"
+                     print name "|" r }' "$2" |
+                while IFS='|' read -r name p f sk; do
+                    echo "${name%%.*}|$(environment "$name")|$p|$f|$sk" >> "$work/matrix"
+                done
+            # The reasons are in CTest's log of every test's output.
+            awk '/^[0-9]+\/[0-9]+ Test: / { name = $3 }
+                 /\[SKIPPED\]/ { sub(/.*\[SKIPPED\] */, ""); print name "|" $0 }' "$3" |
+                while IFS='|' read -r name reason; do
+                    echo "${name%%.*}|$(environment "$name")|$reason" >> "$work/skips"
+                done ;;
+        consumers)
+            awk '/^(ok|FAIL): [a-z0-9_]+: / { a = $2; sub(/:$/, "", a)
+                     env = ($0 ~ /under qemu-/) ? "qemu-user" : ($0 ~ /natively/) ? "native" : "checks"
+                     print a "|" env "|" ($1 == "ok:" ? "1|0|0" : "0|1|0") }' "$2" >> "$work/matrix" ;;
+        system)
+            awk '/^system: real kernel, [a-z0-9_]+ programs / {
+                     match($0, /[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped/)
+                     split(substr($0, RSTART, RLENGTH), n, /[^0-9]+/)
+                     print $4 "|real kernel|" n[1] "|" n[2] "|" n[3] }' "$2" >> "$work/matrix"
+            awk '/^rawaio-guest: run / { n = split($3, part, "."); cur = part[n] }
+                 /\[SKIPPED\]/ { r = $0; sub(/.*\[SKIPPED\] */, "", r); print cur "|real kernel|" r }' "$2" >> "$work/skips" ;;
+        host)
+            # A layer that runs on this machine's own architecture only.
+            set -- $(counts script "$2") 0 0 0
+            echo "$(host_arch)|native|$1|$2|$3" >> "$work/matrix" ;;
+    esac
+}
+
+# layer NAME KIND SORT COMMAND...: run one layer (its output as it comes) and
+# record its counts and time; SORT says how to sort its results into the
+# matrix (sort_out: ctest:BUILD_DIR, consumers, system, host).
 layer() {
-    name=$1 kind=$2
-    shift 2
+    name=$1 kind=$2 sort=$3
+    shift 3
     echo "=== rawaio tests: $name ==="
     log=$work/log
     start=$(date +%s)
@@ -63,6 +113,9 @@ layer() {
     elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
         f=1 note="exit status $rc"
     fi
+    sort_out "${sort%%:*}" "$log" "${sort#*:}/Testing/Temporary/LastTest.log"
+    # A failure no result line carries (the layer's own): in the matrix too.
+    [ -z "$note" ] || [ "$f" -ne 1 ] || echo "($name)|layer|0|1|0" >> "$work/matrix"
     if [ "$kind" = ctest ]; then
         # Native runs the kernel refused (i386 with IA-32 emulation off):
         # the system layer runs those programs.
@@ -81,15 +134,28 @@ sanitize() {  # sanitize ARCH: the freestanding tests rebuilt with UBSan (trap)
 }
 
 for arch in $(arches); do
-    layer "$arch (CTest: unit, native, QEMU user-mode)" ctest ctest --test-dir "build/$arch" --output-on-failure
+    layer "$arch (CTest: unit, native, QEMU user-mode)" ctest "ctest:build/$arch" \
+        ctest --test-dir "build/$arch" --output-on-failure
 done
 for arch in $(arches); do
-    layer "$arch, freestanding code under UBSan (trap)" ctest sanitize "$arch"
+    layer "$arch, freestanding code under UBSan (trap)" ctest "ctest:build/$arch-sanitize" sanitize "$arch"
 done
-layer "fuzzing (bounded)" script sh tests/fuzz/run.sh "${RAWAIO_FUZZ_SECONDS:-20}"
-layer "consumers of an installed rawaio" script sh tests/consumer/run.sh
-layer "real kernels under QEMU system mode" script sh tests/system/run.sh
+layer "fuzzing (bounded)" script host sh tests/fuzz/run.sh "${RAWAIO_FUZZ_SECONDS:-20}"
+layer "consumers of an installed rawaio" script consumers sh tests/consumer/run.sh
+layer "real kernels under QEMU system mode" script system sh tests/system/run.sh
 
+echo "=== rawaio tests: by architecture and environment ==="
+printf "%-22s %-12s %7s %7s %8s\n" architecture environment passed failed skipped
+awk -F'|' '
+    { k = $1 "|" $2; p[k] += $3; f[k] += $4; s[k] += $5 }
+    END { for (k in p) { split(k, a, "|"); printf "%-22s %-12s %7d %7d %8d\n", a[1], a[2], p[k], f[k], s[k] } }' \
+    "$work/matrix" | sort
+echo "=== rawaio tests: why tests were skipped (architecture, environment, times, reason) ==="
+# One line per reason: the program a native run could not execute is named
+# by its architecture's row.
+sed -E 's/cannot execute [^ ]+ (programs )?natively/cannot execute its programs natively/; s#(^| )(/[^/ ]+)+/#\1#g' "$work/skips" |
+    sort | uniq -c | awk '{ n = $1; $1 = ""; sub(/^ /, ""); split($0, r, "|")
+        printf "%-10s %-12s %4d  %s\n", r[1], r[2], n, r[3] }'
 echo "=== rawaio tests: summary ==="
 awk -F'|' '
     BEGIN { printf "%-46s %7s %7s %8s %7s\n", "layer", "passed", "failed", "skipped", "time" }

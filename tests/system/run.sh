@@ -135,7 +135,7 @@ boot() {
     console=$(arch_get "$init_arch" GUEST_CONSOLE)
     extra=$(arch_get "$init_arch" GUEST_APPEND)
     stage=$(mktemp -d)
-    unstaged="" host_skip=0
+    unstaged="" host_skip=0 host_skips=""
     mkdir -p "$stage/bin" "$stage/lib/modules" "$stage/dev" "$stage/proc" "$stage/tmp"
     # The guest's / is this folder: mktemp made it 0700, and a program run
     # as another user (exit_test's nproc case) must get through it.
@@ -215,7 +215,7 @@ boot() {
             if [ ! -f "$sysbin" ]; then
                 # Not built: no system libaio for $a here (tests/CMakeLists.txt).
                 say "[SKIPPED] $a: the system libaio's transcript, and the unmodified binary on rawaio's libaio.so.1: no system libaio for $a here"
-                host_skip=$((host_skip + 2))
+                host_skip=$((host_skip + 2)) host_skips="$host_skips $a $a"
             elif stage_dynamic "$sysbin" "/lib/$a"; then
                 cp "$sysbin" "$stage/bin/libaio_seq_system.$a"
                 mkdir -p "$stage/lib/rawaio.$a"
@@ -286,6 +286,25 @@ boot() {
     # one failure, whatever its cases said.
     [ "$verdict" = ok ] || [ "$fail" -ne 0 ] || fail=1
     total_ok=$((total_ok + ok)) total_fail=$((total_fail + fail)) total_skip=$((total_skip + skip))
+    # The same counts per architecture of the programs (this kernel may run
+    # another's too: GUEST_ALSO), from the program each line came from; the
+    # kernel's own architecture takes what no program printed (a verdict).
+    if [ "$mode" = test ]; then
+        tr -d '\r' < "$log" | awk -v kernel="$init_arch" -v name="$name" -v ok="$ok" -v fail="$fail" -v skip="$skip" \
+            -v host_skips="$host_skips" '
+            /^rawaio-guest: run / { n = split($3, part, "."); cur = part[n]; seen[cur] = 1 }
+            /\[OK\]/ { p[cur]++ } /\[FAIL\]/ { f[cur]++ } /\[SKIPPED\]/ { s[cur]++ }
+            /^\[doctest\] test cases:/ { split($0, c, "|"); p[cur] += c[2]; f[cur] += c[3]; s[cur] += c[4] }
+            END {
+                n = split(host_skips, hs, " ")
+                for (i = 1; i <= n; i++) { s[hs[i]]++; seen[hs[i]] = 1 }
+                seen[kernel] = 1
+                for (a in seen) if (a != kernel) { ok -= p[a]; fail -= f[a]; skip -= s[a] }
+                p[kernel] = ok; f[kernel] = fail; s[kernel] = skip
+                for (a in seen)
+                    printf "system: real kernel, %s programs (%s): %d passed, %d failed, %d skipped\n", a, name, p[a], f[a], s[a]
+            }'
+    fi
     if [ "$mode" = test ]; then
         say "$name: $ok cases passed, $fail failed, $skip skipped, ${secs}s: $verdict"
     else
