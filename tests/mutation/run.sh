@@ -84,6 +84,26 @@ mutation x86_64-arg6-is-arg5 "the x86-64 stub passes the 5th argument as the 6th
     'mov     r9, r8' \
     'x86_64' 'unit\.native|aio\.native|libaio\.time64\.native|strace\.qemu'
 
+mutation arm64-arg6-is-arg5 "the arm64 stub passes the 5th argument as the 6th (x5 = x5)" \
+    arch/arm64/syscall.S \
+    'mov     x5, x6' \
+    'mov     x5, x5' \
+    'arm64' 'strace\.qemu'
+
+mutation riscv64-arg6-is-arg5 "the riscv64 stub passes the 5th argument as the 6th (a5 = a5)" \
+    arch/riscv64/syscall.S \
+    'mv      a5, a6' \
+    'mv      a5, a5' \
+    'riscv64' 'strace\.qemu'
+
+mutation arm64-open-flags-generic "arm64 takes the generic O_DIRECT and O_DIRECTORY (swapped there)" \
+    arch/arm64/include/rawaio/arch.hpp \
+    'inline constexpr int o_direct = 0200000;
+inline constexpr int o_directory = 040000;' \
+    'inline constexpr int o_direct = 040000;
+inline constexpr int o_directory = 0200000;' \
+    'arm64' 'unit\.qemu'
+
 mutation emu-read-one-byte-off "the emulated backend reads one byte past the offset" \
     src/emulated.cpp \
     'r = reading ? sys::preadv2(fd, iov, cnt, off, flags)' \
