@@ -28,8 +28,12 @@ for p in hello_aio hello_aio_kernel_only hello_aio_kernel_only_terse aiocat_kern
     row "rawaio $p (stripped)" "bench/$p.stripped"
 done
 row "rawaio libaio.so.1" libaio/libaio.so.1
-size_of() {  # size_of CC FLAGS... : the stripped static size, or "-"
-    if "$@" -o "$work/p" 2> "$work/err" && strip "$work/p" 2> /dev/null; then wc -c < "$work/p"; else echo "-"; fi
+size_of() {  # size_of CC FLAGS... : the stripped static size (by CC's own strip), or "-"
+    if "$@" -o "$work/p" 2> "$work/err" && "$("$1" -print-prog-name=strip)" "$work/p" 2> /dev/null; then
+        wc -c < "$work/p"
+    else
+        echo "-"
+    fi
 }
 cross() {  # cross LABEL FLAGS...: the libc build for each architecture
     label=$1; shift
