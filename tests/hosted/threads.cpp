@@ -686,6 +686,30 @@ void case_backend() {
     (void)ctx.destroy();
 }
 
+// The kernel entry a hosted program ends up with, after its first context.
+// Only i386 has a choice: the vDSO's entry when the kernel passed
+// AT_SYSINFO, unless RAWAIO_ENTRY=int80. This program is static and does
+// not link getauxval (a weak reference does not pull it in), so rawaio has
+// to find AT_SYSINFO itself; /proc/self/auxv read here is the oracle.
+void case_kernel_entry() {
+    if (strcmp(rawaio::arch::name, "i386") != 0) return skip("one kernel entry on this architecture");
+    Ctx ctx;
+    if (!open_ctx(ctx, 4)) return;
+    FILE* f = fopen("/proc/self/auxv", "rb");
+    if (!f) return skip("no /proc/self/auxv to compare with");
+    unsigned long entry[2];
+    unsigned long sysinfo = 0;
+    while (fread(entry, sizeof entry, 1, f) == 1 && entry[0] != 0)
+        if (entry[0] == 32 /* AT_SYSINFO */) sysinfo = entry[1];
+    fclose(f);
+    const char* forced = getenv("RAWAIO_ENTRY");
+    const char* want = sysinfo && !(forced && strcmp(forced, "int80") == 0) ? "vdso" : "int80";
+    const char* got = rawaio::arch::kernel_entry_name();
+    if (strcmp(got, want) != 0)
+        fail("kernel entry %s, expected %s (AT_SYSINFO %#lx)", got, want, sysinfo);
+    (void)ctx.destroy();
+}
+
 // 1. One submitter, four threads reaping one context at once (C API: one
 // of them through io_queue_run).
 void case_reapers() {
@@ -1453,6 +1477,7 @@ struct Entry {
 
 const Entry cases[] = {
     {"backend", case_backend},
+    {"kernel_entry", case_kernel_entry},
     {"reapers", case_reapers},
     {"submit_and_reap_in_different_threads", case_submit_and_reap_in_different_threads},
     {"churn", case_churn},
