@@ -232,12 +232,14 @@ int main() {
             if (compare(argv[1], argv[2]) != 1) ++failed;
         } else if (argc > 0) {
             out() << "rawaio-guest: run " << argv[0] << '\n';
+            const int64_t t0 = rt::monotonic_ns();
             const int st = run(argv, redirect, input, extra_env);
+            const int64_t ms = (rt::monotonic_ns() - t0) / 1000000;
             ++programs;
             const bool ok = expect >= 0 ? st == expect : (st == 0 || st == 77);
             out() << "rawaio-guest: " << argv[0] << ": exit " << st;
             if (expect >= 0) out() << " (expected " << expect << ')';
-            out() << '\n';
+            out() << ", " << static_cast<uint64_t>(ms) << " ms\n";
             if (!ok) ++failed;
         }
         line = nl + 1;

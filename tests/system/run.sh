@@ -285,7 +285,7 @@ boot() {
     # A guest that did not finish or whose program failed counts at least
     # one failure, whatever its cases said.
     [ "$verdict" = ok ] || [ "$fail" -ne 0 ] || fail=1
-    total_ok=$((total_ok + ok)) total_fail=$((total_fail + fail)) total_skip=$((total_skip + skip))
+    echo "$ok $fail $skip" > "$counts_file"
     # The same counts per architecture of the programs (this kernel may run
     # another's too: GUEST_ALSO), from the program each line came from; the
     # kernel's own architecture takes what no program printed (a verdict).
@@ -317,20 +317,55 @@ boot() {
 status=0
 total_ok=0 total_fail=0 total_skip=0
 total_start=$(date +%s)
+# The kernels first, one after the other (apt), then the guests,
+# RAWAIO_GUEST_JOBS at a time (default: the number of CPUs): a guest under
+# TCG keeps about one CPU busy. Each guest's output is printed whole, in
+# the order of the architectures, when its batch has ended.
+jobs=${RAWAIO_GUEST_JOBS:-$(nproc)}
+[ "$mode" = demo ] && jobs=1
+runs=$(mktemp -d)
+ready=""
 for t in $targets; do
     if [ ! -f "$root/arch/$t/arch.env" ]; then
         say "unknown architecture $t"; status=1; total_fail=$((total_fail + 1)); continue
     fi
     kdir=$(fetch "$(arch_get "$t" GUEST_KERNEL)" "$(arch_get "$t" GUEST_KERNEL_FROM)") ||
         { say "$t: no kernel"; status=1; total_fail=$((total_fail + 1)); continue; }
-    # This architecture's programs, and those of the others its kernel runs.
+    echo "$kdir" > "$runs/kdir.$t"
+    ready="$ready $t"
+done
+# run_guest ARCH: boot ARCH's kernel with its programs and those of the
+# architectures its kernel runs too; the output into $runs/out.ARCH, the
+# counts into $runs/counts.ARCH, a failure as $runs/failed.ARCH.
+run_guest() {
+    t=$1
+    counts_file=$runs/counts.$t
+    echo "0 1 0" > "$counts_file"
     programs=$t
     for a in $(arch_get "$t" GUEST_ALSO); do
         [ -d "$root/build/$a" ] && programs="$programs $a"
     done
     # shellcheck disable=SC2086
-    boot "$t" "$kdir" $programs || status=1
+    boot "$t" "$(cat "$runs/kdir.$t")" $programs || : > "$runs/failed.$t"
+}
+set -- $ready
+while [ $# -gt 0 ]; do
+    batch=""
+    while [ $# -gt 0 ] && [ "$(echo $batch | wc -w)" -lt "$jobs" ]; do batch="$batch $1"; shift; done
+    if [ "$jobs" -eq 1 ]; then
+        for t in $batch; do run_guest "$t"; done
+        continue
+    fi
+    for t in $batch; do run_guest "$t" > "$runs/out.$t" 2>&1 & done
+    wait
+    for t in $batch; do cat "$runs/out.$t"; done
 done
+for t in $ready; do
+    [ -f "$runs/failed.$t" ] && status=1
+    read -r o f k < "$runs/counts.$t"
+    total_ok=$((total_ok + o)) total_fail=$((total_fail + f)) total_skip=$((total_skip + k))
+done
+rm -rf "$runs"
 say "layer took $(( $(date +%s) - total_start ))s"
 # Every guest's cases, in the form the test command's summary reads.
 echo "system: $total_ok passed, $total_fail failed, $total_skip skipped"
