@@ -84,7 +84,12 @@ sort_out() {
                      match($0, /[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped/)
                      split(substr($0, RSTART, RLENGTH), n, /[^0-9]+/)
                      print $4 "|real kernel|" n[1] "|" n[2] "|" n[3] }' "$2" >> "$work/matrix"
-            awk '/^rawaio-guest: run / { n = split($3, part, "."); cur = part[n] }
+            # A skip belongs to the program it came from; the layer's own
+            # (system: [SKIPPED] ARCH: ...) name their architecture.
+            awk '/^system: [a-z0-9_]+ kernel: booting / { cur = $2 }
+                 /^rawaio-guest: run / { n = split($3, part, "."); cur = part[n] }
+                 /^system: \[SKIPPED\] [a-z0-9_]+: / { a = $3; sub(/:$/, "", a); r = $0; sub(/.*\[SKIPPED\] [a-z0-9_]+: */, "", r)
+                     print a "|real kernel|" r; next }
                  /\[SKIPPED\]/ { r = $0; sub(/.*\[SKIPPED\] */, "", r); print cur "|real kernel|" r }' "$2" >> "$work/skips" ;;
         host)
             # A layer that runs on this machine's own architecture only.
@@ -159,9 +164,9 @@ awk -F'|' '
     END { for (k in p) { split(k, a, "|"); printf "%-22s %-12s %7d %7d %8d\n", a[1], a[2], p[k], f[k], s[k] } }' \
     "$work/matrix" | sort
 echo "=== rawaio tests: why tests were skipped (architecture, environment, times, reason) ==="
-# One line per reason: the program a native run could not execute is named
-# by its architecture's row.
-sed -E 's/cannot execute [^ ]+ (programs )?natively/cannot execute its programs natively/; s#(^| )(/[^/ ]+)+/#\1#g' "$work/skips" |
+# One line per reason and place: the program a native run could not
+# execute is named by its architecture's row.
+sed -E 's/this kernel cannot execute .*/this machine cannot execute its programs natively: the real-kernel layer runs them/; s#(^| )(/[^/ ]+)+/#\1#g' "$work/skips" |
     sort | uniq -c | awk '{ n = $1; $1 = ""; sub(/^ /, ""); split($0, r, "|")
         printf "%-10s %-12s %4d  %s\n", r[1], r[2], n, r[3] }'
 echo "=== rawaio tests: summary ==="
