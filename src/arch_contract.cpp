@@ -50,6 +50,7 @@ inline constexpr bool restorer = sigaction_has_restorer;
 
 // 64-bit offsets in argument registers, and mmap's offset unit.
 static_assert(sizeof(split_offset(0).a) == sizeof(long) && sizeof(split_offset(0).b) == sizeof(long));
+static_assert(!u64_arg_even_pair || word_bytes == 4, "only a 32-bit ABI passes a 64-bit argument in a register pair");
 static_assert(mmap_offset_arg(0) == 0);
 
 // The kernel entry and start-up hooks (may do nothing).

@@ -15,7 +15,9 @@ dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT
 "$qemu" -strace "$probe" > "$dir/out" 2> "$dir/log" || { echo "FAIL: the probe failed"; cat "$dir/log"; exit 1; }
 pgetevents_nr=$(printf '#include <asm/unistd.h>\n#ifdef __NR_io_pgetevents_time64\nnr __NR_io_pgetevents_time64\n#else\nnr __NR_io_pgetevents\n#endif\n' |
-    "$@" -E -P -x c - 2> /dev/null | sed -n 's/^nr \([0-9][0-9]*\)$/\1/p')
+    "$@" -E -P -x c - 2> /dev/null | sed -n 's/^nr \([0-9 ()+]*\)$/\1/p')
+# (arm spells its numbers __NR_SYSCALL_BASE + N: "(0 + 416)".)
+[ -z "$pgetevents_nr" ] || pgetevents_nr=$(($pgetevents_nr))
 [ -n "$pgetevents_nr" ] || { echo "FAIL: no io_pgetevents number from $*'s <asm/unistd.h>"; exit 1; }
 passed=0 failed=0
 while read -r tag call rest; do

@@ -102,18 +102,24 @@ inline long read(int fd, void* buf, size_t n) { return syscall(arch::nr::read, f
 // ssize_t write(unsigned int fd, const char *buf, size_t count);
 inline long write(int fd, const void* buf, size_t n) { return syscall(arch::nr::write, fd, buf, n); }
 // ssize_t pread64(unsigned int fd, char *buf, size_t count, loff_t pos);
+// A loff_t argument is one register on a 64-bit ABI, two on a 32-bit one;
+// where such a pair starts at an even register (arm EABI), a padding
+// argument comes first (arch::u64_arg_even_pair).
 inline long pread64(int fd, void* buf, size_t n, int64_t off) {
     const auto o = arch::split_offset(off);
+    if constexpr (arch::u64_arg_even_pair) return syscall(arch::nr::pread64, fd, buf, n, 0, o.a, o.b);
     return syscall(arch::nr::pread64, fd, buf, n, o.a, o.b);
 }
 // ssize_t pwrite64(unsigned int fd, const char *buf, size_t count, loff_t pos);
 inline long pwrite64(int fd, const void* buf, size_t n, int64_t off) {
     const auto o = arch::split_offset(off);
+    if constexpr (arch::u64_arg_even_pair) return syscall(arch::nr::pwrite64, fd, buf, n, 0, o.a, o.b);
     return syscall(arch::nr::pwrite64, fd, buf, n, o.a, o.b);
 }
-// int ftruncate(unsigned int fd, loff_t length);  (ftruncate64 on i386)
+// int ftruncate(unsigned int fd, loff_t length);  (ftruncate64 on 32-bit ABIs)
 inline long ftruncate(int fd, int64_t length) {
     const auto o = arch::split_offset(length);
+    if constexpr (arch::u64_arg_even_pair) return syscall(arch::ftruncate_nr, fd, 0, o.a, o.b);
     return syscall(arch::ftruncate_nr, fd, o.a, o.b);
 }
 // ssize_t preadv(unsigned long fd, const struct iovec *vec, unsigned long vlen,

@@ -44,6 +44,7 @@ struct off_args {
     long b;  // unused on LP64; passed as 0
 };
 inline constexpr off_args split_offset(int64_t off) { return {static_cast<long>(off), 0}; }
+inline constexpr bool u64_arg_even_pair = false;  // one register
 
 // The mmap offset argument is in bytes.
 inline constexpr long mmap_nr = nr::mmap;

@@ -113,6 +113,9 @@ inline constexpr off_args split_offset(int64_t off) {
     const uint64_t u = static_cast<uint64_t>(off);
     return {static_cast<long>(static_cast<uint32_t>(u)), static_cast<long>(static_cast<uint32_t>(u >> 32))};
 }
+// The i386 ABI passes the halves of a 64-bit argument in any two
+// consecutive registers.
+inline constexpr bool u64_arg_even_pair = false;
 
 // mmap2 takes its offset in 4096-byte units.
 inline constexpr long mmap_nr = nr::mmap2;
