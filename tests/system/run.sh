@@ -194,7 +194,7 @@ boot() {
             cp "$root/build/$a/tests/threads" "$stage/bin/threads.$a"
             for api in cxx c; do
                 for b in kernel emulated; do
-                    echo "/bin/threads.$a${tab}--api=$api${tab}--backend=$b${tab}--scale=10" >> "$stage/tests.list"
+                    echo "/bin/threads.$a${tab}--api=$api${tab}--backend=$b${tab}--scale=$(arch_get "$a" GUEST_THREADS_SCALE | grep . || echo 10)" >> "$stage/tests.list"
                 done
             done
             # Exit with a live context: the teardown handed off to a helper.
@@ -319,8 +319,8 @@ total_ok=0 total_fail=0 total_skip=0
 total_start=$(date +%s)
 # The kernels first, one after the other (apt), then the guests,
 # RAWAIO_GUEST_JOBS at a time (default: the number of CPUs): a guest under
-# TCG keeps about one CPU busy. Each guest's output is printed whole, in
-# the order of the architectures, when its batch has ended.
+# TCG keeps about one CPU busy. Each guest's output is printed whole when
+# it ends.
 jobs=${RAWAIO_GUEST_JOBS:-$(nproc)}
 [ "$mode" = demo ] && jobs=1
 runs=$(mktemp -d)
@@ -348,18 +348,28 @@ run_guest() {
     # shellcheck disable=SC2086
     boot "$t" "$(cat "$runs/kdir.$t")" $programs || : > "$runs/failed.$t"
 }
-set -- $ready
-while [ $# -gt 0 ]; do
-    batch=""
-    while [ $# -gt 0 ] && [ "$(echo $batch | wc -w)" -lt "$jobs" ]; do batch="$batch $1"; shift; done
-    if [ "$jobs" -eq 1 ]; then
-        for t in $batch; do run_guest "$t"; done
-        continue
-    fi
-    for t in $batch; do run_guest "$t" > "$runs/out.$t" 2>&1 & done
+if [ "$jobs" -le 1 ]; then
+    for t in $ready; do run_guest "$t"; done
+else
+    # A pool of $jobs guests: the next starts when one ends; each guest's
+    # output is printed when it ends.
+    set -- $ready
+    running=""
+    while [ $# -gt 0 ] || [ -n "$running" ]; do
+        while [ $# -gt 0 ] && [ "$(echo $running | wc -w)" -lt "$jobs" ]; do
+            (run_guest "$1" > "$runs/out.$1" 2>&1; : > "$runs/done.$1") &
+            running="$running $1"
+            shift
+        done
+        sleep 1
+        still=""
+        for t in $running; do
+            if [ -f "$runs/done.$t" ]; then cat "$runs/out.$t"; else still="$still $t"; fi
+        done
+        running=$still
+    done
     wait
-    for t in $batch; do cat "$runs/out.$t"; done
-done
+fi
 for t in $ready; do
     [ -f "$runs/failed.$t" ] && status=1
     read -r o f k < "$runs/counts.$t"
