@@ -48,7 +48,9 @@ constexpr uint32_t slot_free = 0, slot_claimed = 1, slot_live = 2;
 constexpr size_t table_size = 1024;  // contexts at once (a power of two)
 Slot table[table_size];
 
-size_t home(uintptr_t id) { return (id >> 12) & (table_size - 1); }
+// A handle is the ring's page-aligned address: the page size (4 KiB to
+// 64 KiB) leaves its low bits zero, so higher bits are mixed in.
+size_t home(uintptr_t id) { return ((id >> 12) ^ (id >> 16) ^ (id >> 22)) & (table_size - 1); }
 
 // The live slot of a handle. Null: not a context made here. The core
 // checks again, where it matters, that the slot still holds the handle.

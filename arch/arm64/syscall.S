@@ -29,8 +29,8 @@ rawaio_syscall6:
 
 // long rawaio_clone_vm(unsigned long flags, void* stack_top, void (*fn)(void*), void* arg)
 //
-// clone (220): flags x0, newsp x1; parent_tid, child_tid and tls in x2..x4
-// are all 0 here (kernel/fork.c). The child resumes after
+// clone (220): flags x0, newsp x1, parent_tid x2, tls x3, child_tid x4
+// (CLONE_BACKWARDS order, kernel/fork.c); the last three are 0 here. The child resumes after
 // `svc` with x0 = 0, sp = newsp and every other register as the parent
 // had it: fn and arg wait in x9 and x10. The child calls fn(arg) on a
 // 16-byte-aligned stack and, should fn return, ends with exit (93), the

@@ -33,8 +33,8 @@ rawaio_syscall6:
 
 // long rawaio_clone_vm(unsigned long flags, void* stack_top, void (*fn)(void*), void* arg)
 //
-// clone (120): flags r0, newsp r1; parent_tid, tls and child_tid in r2..r4
-// are all 0 here (kernel/fork.c). The child resumes after `svc` with
+// clone (120): flags r0, newsp r1, parent_tid r2, tls r3, child_tid r4
+// (CLONE_BACKWARDS order, kernel/fork.c); the last three are 0 here. The child resumes after `svc` with
 // r0 = 0, sp = newsp and every other register as the parent had it: fn
 // and arg wait in r5 and r6. The child calls fn(arg) on an 8-byte-aligned
 // stack and, should fn return, ends with exit (1), the thread's own exit.

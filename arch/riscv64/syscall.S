@@ -28,8 +28,8 @@ rawaio_syscall6:
 
 // long rawaio_clone_vm(unsigned long flags, void* stack_top, void (*fn)(void*), void* arg)
 //
-// clone (220): flags a0, newsp a1; parent_tid, child_tid and tls in a2..a4
-// are all 0 here (kernel/fork.c). The child resumes after `ecall`
+// clone (220): flags a0, newsp a1, parent_tid a2, tls a3, child_tid a4
+// (CLONE_BACKWARDS order, kernel/fork.c); the last three are 0 here. The child resumes after `ecall`
 // with a0 = 0, sp = newsp and every other register as the parent had it:
 // fn and arg wait in t0 and t1. The child calls fn(arg) on a
 // 16-byte-aligned stack and, should fn return, ends with exit (93), the

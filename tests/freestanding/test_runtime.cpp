@@ -250,7 +250,12 @@ void exit_reports_write_error(Case& c) {
 }
 
 volatile int usr1_hits = 0;
-void on_usr1(int sig) { usr1_hits = usr1_hits + (sig == sys::sigusr1 ? 1 : 100); }
+void* volatile usr1_return = nullptr;  // where the handler returns to
+__attribute__((noinline)) void on_usr1(int sig) {
+    usr1_hits = usr1_hits + (sig == sys::sigusr1 ? 1 : 100);
+    usr1_return = __builtin_return_address(0);
+}
+extern "C" void rawaio_sigreturn();
 
 // A handler runs and returns through rawaio's restorer (rt_sigreturn);
 // a blocked signal waits until it is unblocked. Under QEMU user-mode too.
@@ -259,6 +264,13 @@ void signal_handler_and_mask(Case& c) {
     REQUIRE(c, rt::on_signal(sys::sigusr1, on_usr1) == 0);
     CHECK_EQ(c, sys::kill(sys::getpid(), sys::sigusr1), 0);
     CHECK_EQ(c, usr1_hits, 1);
+    // Where struct sigaction has sa_restorer, the handler returns into
+    // rawaio's (the kernel's fallback, a vDSO or stack trampoline, would
+    // hide a restorer that was never installed); elsewhere never into it.
+    if (arch::sigaction_has_restorer)
+        CHECK(c, usr1_return == reinterpret_cast<void*>(&rawaio_sigreturn));
+    else
+        CHECK(c, usr1_return != reinterpret_cast<void*>(&rawaio_sigreturn));
     CHECK_EQ(c, sys::tgkill(sys::getpid(), sys::gettid(), sys::sigusr1), 0);
     CHECK_EQ(c, usr1_hits, 2);
     SigSet block, old;

@@ -110,6 +110,12 @@ mutation i386-static-hosted-int80 "a static hosted i386 program without getauxva
     '        if (entry[0] == 0x7fff) {' \
     'i386' 'threads\.native\.c\.kernel'
 
+mutation no-sa-restorer "handlers are installed without SA_RESTORER (arm64 then returns through the vDSO)" \
+    runtime/signal.cpp \
+    'act.flags = flags | sys::sa_restorer | sys::sa_siginfo;' \
+    'act.flags = flags | sys::sa_siginfo;' \
+    'arm64' 'runtime\.qemu'
+
 mutation emu-read-one-byte-off "the emulated backend reads one byte past the offset" \
     src/emulated.cpp \
     'r = reading ? sys::preadv2(fd, iov, cnt, off, flags)' \
