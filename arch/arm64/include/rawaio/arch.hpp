@@ -22,13 +22,7 @@
 namespace rawaio::arch {
 
 inline constexpr char name[] = "arm64";
-inline constexpr unsigned word_bytes = 8;
-// Alignment of a 64-bit integer inside a struct (the kernel's __u64).
-inline constexpr unsigned u64_align = 8;
 
-// open(2) flag that 32-bit ABIs need for files over 2 GiB; the 64-bit
-// kernel forces it, so it is 0 here.
-inline constexpr int o_largefile = 0;
 // arm64 swaps O_DIRECT and O_DIRECTORY against the generic values
 // (arch/arm64/include/uapi/asm/fcntl.h: O_DIRECTORY 040000, O_DIRECT 0200000).
 inline constexpr int o_direct = 0200000;
@@ -38,29 +32,6 @@ inline constexpr int o_directory = 040000;
 // through rawaio's restorer (signal.S), which calls rt_sigreturn.
 inline constexpr bool sigaction_has_restorer = true;
 
-// A 64-bit file offset fits one argument register.
-struct off_args {
-    long a;
-    long b;  // unused on LP64; passed as 0
-};
-inline constexpr off_args split_offset(int64_t off) { return {static_cast<long>(off), 0}; }
-inline constexpr bool u64_arg_even_pair = false;  // one register
-
-// The mmap offset argument is in bytes.
-inline constexpr long mmap_nr = nr::mmap;
-inline constexpr long mmap_offset_arg(uint64_t byte_offset) { return static_cast<long>(byte_offset); }
-inline constexpr long ftruncate_nr = nr::ftruncate;
-// fcntl with 64-bit-safe locks: plain fcntl on LP64.
-inline constexpr long fcntl_nr = nr::fcntl;
-
-// Time: the LP64 timespec of io_getevents and ppoll is already 64-bit
-// (y2038-safe). io_pgetevents takes the same 64-bit timespec.
-inline constexpr bool getevents_time64 = true;
-inline constexpr long pgetevents_time64_nr = nr::io_pgetevents;
-inline constexpr long pgetevents_time32_nr = 0;  // none: never needed
-inline constexpr long ppoll_time64_nr = nr::ppoll;
-inline constexpr long ppoll_time32_nr = 0;  // none: never needed
-
 // The kernel entry: `svc #0`, always. Nothing for the runtime's start-up
 // to do here.
 inline void at_start(const unsigned long*) {}
@@ -68,3 +39,6 @@ inline void prepare_kernel_entry() {}
 inline const char* kernel_entry_name() { return "svc #0"; }
 
 }  // namespace rawaio::arch
+
+// The facts every LP64 ABI shares (word size, offsets, mmap, time).
+#include <rawaio/lp64.hpp>

@@ -20,7 +20,6 @@
 namespace rawaio::arch {
 
 inline constexpr char name[] = "armhf";
-inline constexpr unsigned word_bytes = 4;
 // The ARM EABI aligns a 64-bit integer inside a struct to 8 bytes (unlike i386).
 inline constexpr unsigned u64_align = 8;
 
@@ -104,35 +103,10 @@ inline constexpr int o_directory = 040000;
 // through rawaio's restorer (signal.S), which calls rt_sigreturn.
 inline constexpr bool sigaction_has_restorer = true;
 
-// A 64-bit argument travels in two registers, low word first; the EABI
-// starts such a pair at an even register, so pread64, pwrite64 and
-// ftruncate64 take a padding argument before it (sys.hpp inserts it).
-// preadv, pwritev and their *2 forms take the halves as two plain words.
-struct off_args {
-    long a;  // low 32 bits
-    long b;  // high 32 bits
-};
-inline constexpr off_args split_offset(int64_t off) {
-    const uint64_t u = static_cast<uint64_t>(off);
-    return {static_cast<long>(static_cast<uint32_t>(u)), static_cast<long>(static_cast<uint32_t>(u >> 32))};
-}
+// The EABI starts the register pair of a 64-bit argument at an even
+// register: pread64, pwrite64 and ftruncate64 take a padding argument
+// before it (sys.hpp inserts it).
 inline constexpr bool u64_arg_even_pair = true;
-
-// mmap2 takes its offset in 4096-byte units.
-inline constexpr long mmap_nr = nr::mmap2;
-inline constexpr long mmap_offset_arg(uint64_t byte_offset) { return static_cast<long>(byte_offset >> 12); }
-inline constexpr long ftruncate_nr = nr::ftruncate64;
-// fcntl with 64-bit-safe locks: fcntl64.
-inline constexpr long fcntl_nr = nr::fcntl64;
-
-// Time: io_getevents (245), io_pgetevents (399) and ppoll (336) take the
-// old 32-bit timespec; the y2038-safe calls are io_pgetevents_time64 (416)
-// and ppoll_time64 (414), Linux 5.1 and later.
-inline constexpr bool getevents_time64 = false;
-inline constexpr long pgetevents_time64_nr = nr::io_pgetevents_time64;
-inline constexpr long pgetevents_time32_nr = nr::io_pgetevents;
-inline constexpr long ppoll_time64_nr = nr::ppoll_time64;
-inline constexpr long ppoll_time32_nr = nr::ppoll;
 
 // The kernel entry: `svc #0` with the number in r7 (EABI), always.
 inline void at_start(const unsigned long*) {}
@@ -140,3 +114,6 @@ inline void prepare_kernel_entry() {}
 inline const char* kernel_entry_name() { return "svc #0"; }
 
 }  // namespace rawaio::arch
+
+// The facts the little-endian 32-bit ABIs share (offsets, mmap2, time).
+#include <rawaio/ilp32.hpp>

@@ -18,7 +18,6 @@
 namespace rawaio::arch {
 
 inline constexpr char name[] = "i386";
-inline constexpr unsigned word_bytes = 4;
 // The i386 psABI aligns a 64-bit integer inside a struct to 4 bytes.
 inline constexpr unsigned u64_align = 4;
 
@@ -103,35 +102,9 @@ inline constexpr int o_directory = 0200000;
 // through rawaio's restorer (signal.asm), which calls rt_sigreturn.
 inline constexpr bool sigaction_has_restorer = true;
 
-// pread64/pwrite64/ftruncate64 take a 64-bit offset as two registers,
-// low word first (see ksys_pread64 and the ia32 compat wrappers).
-struct off_args {
-    long a;  // low 32 bits
-    long b;  // high 32 bits
-};
-inline constexpr off_args split_offset(int64_t off) {
-    const uint64_t u = static_cast<uint64_t>(off);
-    return {static_cast<long>(static_cast<uint32_t>(u)), static_cast<long>(static_cast<uint32_t>(u >> 32))};
-}
 // The i386 ABI passes the halves of a 64-bit argument in any two
 // consecutive registers.
 inline constexpr bool u64_arg_even_pair = false;
-
-// mmap2 takes its offset in 4096-byte units.
-inline constexpr long mmap_nr = nr::mmap2;
-inline constexpr long mmap_offset_arg(uint64_t byte_offset) { return static_cast<long>(byte_offset >> 12); }
-inline constexpr long ftruncate_nr = nr::ftruncate64;
-// fcntl with 64-bit-safe locks: fcntl64 on i386.
-inline constexpr long fcntl_nr = nr::fcntl64;
-
-// Time: io_getevents (247), io_pgetevents (385) and ppoll (309) take the
-// old 32-bit timespec; the y2038-safe calls are io_pgetevents_time64 (416)
-// and ppoll_time64 (414), Linux 5.1 and later.
-inline constexpr bool getevents_time64 = false;
-inline constexpr long pgetevents_time64_nr = nr::io_pgetevents_time64;
-inline constexpr long pgetevents_time32_nr = nr::io_pgetevents;
-inline constexpr long ppoll_time64_nr = nr::ppoll_time64;
-inline constexpr long ppoll_time32_nr = nr::ppoll;
 
 // The kernel entry (entry.cpp): the vDSO's __kernel_vsyscall when the
 // kernel gave one (AT_SYSINFO) and RAWAIO_ENTRY=int80 is not set, else
@@ -146,3 +119,6 @@ void prepare_kernel_entry();
 const char* kernel_entry_name();
 
 }  // namespace rawaio::arch
+
+// The facts the little-endian 32-bit ABIs share (offsets, mmap2, time).
+#include <rawaio/ilp32.hpp>

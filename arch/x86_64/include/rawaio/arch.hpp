@@ -18,9 +18,6 @@
 namespace rawaio::arch {
 
 inline constexpr char name[] = "x86_64";
-inline constexpr unsigned word_bytes = 8;
-// Alignment of a 64-bit integer inside a struct (the kernel's __u64).
-inline constexpr unsigned u64_align = 8;
 
 namespace nr {
 inline constexpr long read = 0;
@@ -88,9 +85,6 @@ inline constexpr long pidfd_open = 434;
 inline constexpr long close_range = 436;
 }  // namespace nr
 
-// open(2) flag that 32-bit ABIs need for files over 2 GiB; the 64-bit
-// kernel forces it, so it is 0 here.
-inline constexpr int o_largefile = 0;
 // The open(2) flags whose values differ between architectures: x86 has
 // the asm-generic ones (include/uapi/asm-generic/fcntl.h); arm and powerpc,
 // for instance, swap O_DIRECT and O_DIRECTORY.
@@ -101,29 +95,6 @@ inline constexpr int o_directory = 0200000;
 // through rawaio's restorer (signal.asm), which calls rt_sigreturn.
 inline constexpr bool sigaction_has_restorer = true;
 
-// A 64-bit file offset fits one argument register.
-struct off_args {
-    long a;
-    long b;  // unused on LP64; passed as 0
-};
-inline constexpr off_args split_offset(int64_t off) { return {static_cast<long>(off), 0}; }
-inline constexpr bool u64_arg_even_pair = false;  // one register
-
-// The mmap offset argument is in bytes.
-inline constexpr long mmap_nr = nr::mmap;
-inline constexpr long mmap_offset_arg(uint64_t byte_offset) { return static_cast<long>(byte_offset); }
-inline constexpr long ftruncate_nr = nr::ftruncate;
-// fcntl with 64-bit-safe locks: plain fcntl on LP64.
-inline constexpr long fcntl_nr = nr::fcntl;
-
-// Time: the LP64 timespec of io_getevents and ppoll is already 64-bit
-// (y2038-safe). io_pgetevents takes the same 64-bit timespec.
-inline constexpr bool getevents_time64 = true;
-inline constexpr long pgetevents_time64_nr = nr::io_pgetevents;
-inline constexpr long pgetevents_time32_nr = 0;  // none: never needed
-inline constexpr long ppoll_time64_nr = nr::ppoll;
-inline constexpr long ppoll_time32_nr = 0;  // none: never needed
-
 // The kernel entry: `syscall`, always (x86-64 needs no vDSO for it).
 // Nothing for the runtime's start-up to do here (see arch/i386).
 inline void at_start(const unsigned long*) {}
@@ -131,3 +102,6 @@ inline void prepare_kernel_entry() {}
 inline const char* kernel_entry_name() { return "syscall"; }
 
 }  // namespace rawaio::arch
+
+// The facts every LP64 ABI shares (word size, offsets, mmap, time).
+#include <rawaio/lp64.hpp>
