@@ -33,6 +33,10 @@ set(CMAKE_CXX_COMPILER ${RAWAIO_ARCH_CXX})
 foreach(_v C_FLAGS CXX_FLAGS EXE_LINKER_FLAGS SHARED_LINKER_FLAGS ASM_FLAGS)
   set(CMAKE_${_v}_INIT "${RAWAIO_ARCH_TARGET_FLAGS}")
 endforeach()
+# GCC notes where an ABI changed in an old GCC release (arm: "parameter
+# passing ... changed in GCC 7.1"); they concern only code that old
+# release built, and would bury the build's real messages.
+string(APPEND CMAKE_CXX_FLAGS_INIT " -Wno-psabi")
 if(RAWAIO_ARCH_ASSEMBLER STREQUAL nasm)
   set(CMAKE_ASM_NASM_OBJECT_FORMAT ${RAWAIO_ARCH_NASM_FORMAT})
 endif()
