@@ -22,6 +22,8 @@ host=$(host_arch)
 [ -n "$host" ] || { echo "FAIL: this machine's architecture has no folder under arch/"; exit 1; }
 a=$root/arch/$host
 flags="-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I$root/include -I$a/include"
+# (and the facts the architectures share, arch/asm-generic)
+flags="$flags -I$root/arch/asm-generic/include"
 # The architecture's syscall stub (and, where it has one, entry.cpp).
 if [ "$(arch_get "$host" ASSEMBLER)" = nasm ]; then
     nasm -f "$(arch_get "$host" NASM_FORMAT)" "$a/syscall.asm" -o "$work/syscall.o" || exit 1
