@@ -36,18 +36,18 @@ const Process& process() { return proc; }
 extern "C" {
 uintptr_t __stack_chk_guard = 0;
 
-[[noreturn]] void __stack_chk_fail() {
-    static const char msg[] = "*** stack smashing detected ***: terminated\n";
-    (void)rawaio::sys::write(2, msg, sizeof msg - 1);
-    (void)rawaio::sys::tgkill(rawaio::sys::getpid(), rawaio::sys::gettid(), 6 /* SIGABRT */);
-    rawaio::sys::exit_group(127);
-}
-
 // raise(3), which libgcc calls where the compiler's helpers meet a
 // division by zero (arm's __aeabi_ldiv0 raises SIGFPE). Here, in the
 // object every program links, because libgcc comes last on the link line.
 int raise(int sig) {
     return rawaio::sys::tgkill(rawaio::sys::getpid(), rawaio::sys::gettid(), sig) == 0 ? 0 : -1;
+}
+
+[[noreturn]] void __stack_chk_fail() {
+    static const char msg[] = "*** stack smashing detected ***: terminated\n";
+    (void)rawaio::sys::write(2, msg, sizeof msg - 1);
+    (void)raise(6 /* SIGABRT */);
+    rawaio::sys::exit_group(127);
 }
 }
 

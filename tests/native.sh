@@ -13,35 +13,34 @@
 # program is refused the same way, even where binfmt_misc would hand it to
 # QEMU.
 
-# is_ia32 FILE: the file is a 32-bit x86 ELF program (EI_CLASS 1, e_machine
-# EM_386; the fields of include/uapi/linux/elf.h, read little-endian).
-is_ia32() {
-    [ "$(od -An -c -N4 "$1" 2>/dev/null | tr -d ' ')" = '177ELF' ] || return 1
-    [ "$(od -An -tu1 -j4 -N1 "$1" | tr -d ' ')" = 1 ] &&
-        [ "$(od -An -tu1 -j18 -N1 "$1" | tr -d ' ')" = 3 ]
+# elf_kind FILE: "CLASS MACHINE" of an ELF file (EI_CLASS: 1 for 32-bit,
+# 2 for 64-bit; e_machine, read little-endian: a big-endian file reads as
+# another number, which is all a comparison needs; the fields of
+# include/uapi/linux/elf.h), or nothing if it is not one.
+elf_kind() {
+    [ "$(od -An -c -N4 "$1" 2> /dev/null | tr -d ' ')" = '177ELF' ] || return 0
+    echo "$(od -An -tu1 -j4 -N1 "$1" | tr -d ' ') $(od -An -tu2 -j18 -N2 "$1" | tr -d ' ')"
 }
 
-# machine FILE: an ELF file's e_machine (little-endian read; a big-endian
-# file reads as another number, which is what the comparison needs).
-machine() { od -An -tu2 -j18 -N2 "$1" 2> /dev/null | tr -d ' '; }
-
 native() {
-    # Another architecture's program: a machine with binfmt_misc set up for
-    # QEMU (qemu-user-binfmt, qemu-user-static) would run it under QEMU
-    # user-mode, which is not this kernel; refused here as the kernel
-    # itself would. i386 programs on an x86-64 kernel are its own (62, 3).
-    if [ "$(od -An -c -N4 "$1" 2> /dev/null | tr -d ' ')" = '177ELF' ]; then
-        mine=$(machine "/proc/$$/exe") theirs=$(machine "$1")
-        if [ -n "$mine" ] && [ "$theirs" != "$mine" ] && ! { [ "$mine" = 62 ] && [ "$theirs" = 3 ]; }; then
+    prog_kind=$(elf_kind "$1")
+    if [ -n "$prog_kind" ]; then
+        # Another architecture's program: a machine with binfmt_misc set up
+        # for QEMU (qemu-user-binfmt, qemu-user-static) would run it under
+        # QEMU user-mode, which is not this kernel; refused here as the
+        # kernel itself would. i386 programs (EM_386, 3) on an x86-64 kernel
+        # (EM_X86_64, 62) are its own.
+        host_kind=$(elf_kind "/proc/$$/exe")
+        if [ -n "$host_kind" ] && [ "${prog_kind#* }" != "${host_kind#* }" ] && [ "${host_kind#* }/$prog_kind" != "62/1 3" ]; then
             echo "$1: cannot execute binary file: Exec format error" \
-                 "(another architecture's program: e_machine $theirs, this machine's $mine)" >&2
+                 "(another architecture's program: e_machine ${prog_kind#* }, this machine's ${host_kind#* })" >&2
             return 126
         fi
-    fi
-    if [ "${RAWAIO_NO_IA32:-0}" = 1 ] && is_ia32 "$1"; then
-        echo "$1: cannot execute binary file: Exec format error" \
-             "(RAWAIO_NO_IA32=1 simulates a kernel without IA-32 emulation)" >&2
-        return 126
+        if [ "${RAWAIO_NO_IA32:-0}" = 1 ] && [ "$prog_kind" = "1 3" ]; then
+            echo "$1: cannot execute binary file: Exec format error" \
+                 "(RAWAIO_NO_IA32=1 simulates a kernel without IA-32 emulation)" >&2
+            return 126
+        fi
     fi
     "$@"
 }

@@ -26,6 +26,7 @@ cache=${XDG_CACHE_HOME:-$HOME/.cache}/rawaio/kernels
 limit=${RAWAIO_GUEST_TIMEOUT:-300}
 only=${RAWAIO_GUEST_ONLY:-}     # run only the AIO cases whose name contains this
 . "$root/scripts/arch.sh"
+. "$root/tests/native.sh"   # elf_kind: a library must share its program's class and machine
 targets=${*:-$(arches)}
 as_root=""
 [ "$(id -u)" -eq 0 ] || as_root="sudo"
@@ -91,9 +92,6 @@ fetch() {
     echo "$dir"
 }
 
-# elf_kind FILE -> its class (EI_CLASS: 1 for 32-bit, 2 for 64-bit) and
-# machine (e_machine), which a library must share with its program.
-elf_kind() { echo "$(od -An -tu1 -j4 -N1 "$1" | tr -d ' ')/$(od -An -tu2 -j18 -N2 "$1" | tr -d ' ')"; }
 
 # stage_dynamic PROGRAM LIBDIR: put what a dynamically linked PROGRAM
 # needs into the initramfs at $stage: its interpreter (at its own path)

@@ -6,7 +6,7 @@
 #   include/rawaio-libaio/libaio.h  the libaio-compatible header
 #   lib/rawaio/<arch>/              librawaio.a, librawaio_runtime.a,
 #                                   libaio.a, libaio.so.1, include/rawaio/arch.hpp (and
-#                                   and the shared asm_generic.hpp, lp64.hpp, ilp32.hpp),
+#                                   the shared asm_generic.hpp, lp64.hpp, ilp32.hpp),
 #                                   kernel-only.o, terse-errors.o, arch.env
 #   lib/rawaio/rawaio.ld            the linker script of no-libc programs
 #   lib/cmake/rawaio/               find_package(rawaio CONFIG)
