@@ -45,8 +45,15 @@ static_assert(o_direct != 0 && o_directory != 0 && o_direct != o_directory && (o
               "O_DIRECT, O_DIRECTORY and O_LARGEFILE must be this architecture's, and distinct");
 
 // Signals: whether struct sigaction has sa_restorer (then signal.asm's
-// rawaio_sigreturn is the restorer).
-inline constexpr bool restorer = sigaction_has_restorer;
+// rawaio_sigreturn is the restorer), and whether the kernel returns a
+// handler through it (not on powerpc, whose kernel ignores it).
+static_assert(sigaction_has_restorer || !handler_returns_to_restorer,
+              "a handler can return through a restorer only where struct sigaction has one");
+
+// How mmap and clone take their arguments (s390x: in memory; the new
+// stack first), and whether the argument registers survive a system call
+// (not on ppc64el: tests/freestanding's register probe).
+inline constexpr bool quirks[] = {mmap_args_in_memory, clone_newsp_first, syscall_preserves_arg_regs};
 
 // 64-bit offsets in argument registers, and mmap's offset unit.
 static_assert(sizeof(split_offset(0).a) == sizeof(long) && sizeof(split_offset(0).b) == sizeof(long));

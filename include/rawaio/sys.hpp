@@ -18,6 +18,21 @@
 
 extern "C" long rawaio_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
+// The same stub, declared with fewer arguments: a call passes only the
+// arguments the system call takes, and the stub hands the kernel whatever
+// the remaining argument registers (or stack slots) hold, which the kernel
+// does not read (C libraries' syscall(2) does the same). Every call site
+// saves the instructions that would zero them. A call that must pass 0
+// passes it.
+extern "C" {
+long rawaio_syscall_0(long nr) __asm__("rawaio_syscall6");
+long rawaio_syscall_1(long nr, long) __asm__("rawaio_syscall6");
+long rawaio_syscall_2(long nr, long, long) __asm__("rawaio_syscall6");
+long rawaio_syscall_3(long nr, long, long, long) __asm__("rawaio_syscall6");
+long rawaio_syscall_4(long nr, long, long, long, long) __asm__("rawaio_syscall6");
+long rawaio_syscall_5(long nr, long, long, long, long, long) __asm__("rawaio_syscall6");
+}
+
 namespace rawaio::sys {
 
 namespace detail {
@@ -30,9 +45,15 @@ inline long arg(T v) {
 
 template <class... A>
 inline long syscall(long nr, A... a) {
-    static_assert(sizeof...(A) <= 6, "a Linux system call takes at most six arguments");
-    long v[6] = {detail::arg(a)...};
-    return rawaio_syscall6(nr, v[0], v[1], v[2], v[3], v[4], v[5]);
+    constexpr size_t n = sizeof...(A);
+    static_assert(n <= 6, "a Linux system call takes at most six arguments");
+    if constexpr (n == 0) return rawaio_syscall_0(nr);
+    else if constexpr (n == 1) return rawaio_syscall_1(nr, detail::arg(a)...);
+    else if constexpr (n == 2) return rawaio_syscall_2(nr, detail::arg(a)...);
+    else if constexpr (n == 3) return rawaio_syscall_3(nr, detail::arg(a)...);
+    else if constexpr (n == 4) return rawaio_syscall_4(nr, detail::arg(a)...);
+    else if constexpr (n == 5) return rawaio_syscall_5(nr, detail::arg(a)...);
+    else return rawaio_syscall6(nr, detail::arg(a)...);
 }
 
 // ---- AIO (fs/aio.c) ----
@@ -206,9 +227,16 @@ inline constexpr int map_fixed = 0x10;
 inline constexpr int map_anonymous = 0x20;
 
 // void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
-// (mmap2 on i386, whose offset is in pages). The result is an address, or
-// -errno: test it with is_error(), not with < 0.
+// (mmap2 on 32-bit ABIs, whose offset is in pages; on s390x the six
+// arguments travel in memory, struct mmap_arg_struct, old_mmap). The
+// result is an address, or -errno: test it with is_error(), not with < 0.
 inline long mmap(void* addr, size_t len, int prot, int flags, int fd, uint64_t off) {
+    if constexpr (arch::mmap_args_in_memory) {
+        const unsigned long args[6] = {reinterpret_cast<unsigned long>(addr), len, static_cast<unsigned long>(prot),
+                                       static_cast<unsigned long>(flags), static_cast<unsigned long>(fd),
+                                       static_cast<unsigned long>(arch::mmap_offset_arg(off))};
+        return syscall(arch::mmap_nr, args);
+    }
     return syscall(arch::mmap_nr, addr, len, prot, flags, fd, arch::mmap_offset_arg(off));
 }
 inline constexpr int mremap_maymove = 1;
@@ -349,10 +377,13 @@ inline long setitimer(int which, const itimerval* value, itimerval* old) {
 // ---- processes, modules, system ----
 
 inline constexpr int sigchld = 17;
-// pid_t fork(void), as clone(SIGCHLD) with every other argument 0: the same
-// call on every architecture (some have no fork system call), whatever
-// order the architecture's clone takes its other arguments in.
-inline long fork() { return syscall(arch::nr::clone, sigchld, 0, 0, 0, 0); }
+// pid_t fork(void), as clone(SIGCHLD) with every other argument 0 (some
+// architectures have no fork system call). Where clone takes the new stack
+// first (s390x, CLONE_BACKWARDS2), the flags are its second argument.
+inline long fork() {
+    if constexpr (arch::clone_newsp_first) return syscall(arch::nr::clone, 0, sigchld, 0, 0, 0);
+    return syscall(arch::nr::clone, sigchld, 0, 0, 0, 0);
+}
 // pid_t getppid(void);
 inline long getppid() { return syscall(arch::nr::getppid); }
 // void exit(int error_code): ends the calling thread only (exit_group ends

@@ -40,7 +40,19 @@ void start_environment(Case& c) {
 }
 
 void start_auxv(Case& c) {
-    CHECK_EQ(c, rt::getauxval(rt::at_pagesz), 4096);
+    // AT_PAGESZ is the page size (4 KiB, or 64 KiB on Debian's ppc64el
+    // kernel): the kernel's own alignment check agrees. mprotect takes an
+    // address on a page boundary (else EINVAL): base + page is one, base +
+    // page / 2 is not.
+    const unsigned long page = rt::getauxval(rt::at_pagesz);
+    REQUIRE(c, page >= 4096 && (page & (page - 1)) == 0);
+    const long m = sys::mmap(nullptr, 2 * page, sys::prot_read, sys::map_private | sys::map_anonymous, -1, 0);
+    REQUIRE(c, !is_error(m));
+    auto* base = reinterpret_cast<char*>(m);
+    CHECK_EQ(c, static_cast<unsigned long>(m) % page, 0);
+    CHECK_EQ(c, sys::mprotect(base + page, page, sys::prot_none), 0);
+    CHECK_EQ(c, sys::mprotect(base + page / 2, page / 2, sys::prot_none), -static_cast<long>(Errno::einval));
+    CHECK_EQ(c, sys::munmap(base, 2 * page), 0);
     // at_random: the address of 16 random bytes; they are not all zero.
     const auto* rnd = reinterpret_cast<const unsigned char*>(rt::getauxval(rt::at_random));
     REQUIRE(c, rnd != nullptr);
@@ -264,10 +276,10 @@ void signal_handler_and_mask(Case& c) {
     REQUIRE(c, rt::on_signal(sys::sigusr1, on_usr1) == 0);
     CHECK_EQ(c, sys::kill(sys::getpid(), sys::sigusr1), 0);
     CHECK_EQ(c, usr1_hits, 1);
-    // Where struct sigaction has sa_restorer, the handler returns into
+    // Where the kernel honours sa_restorer, the handler returns into
     // rawaio's (the kernel's fallback, a vDSO or stack trampoline, would
     // hide a restorer that was never installed); elsewhere never into it.
-    if (arch::sigaction_has_restorer)
+    if (arch::handler_returns_to_restorer)
         CHECK(c, usr1_return == reinterpret_cast<void*>(&rawaio_sigreturn));
     else
         CHECK(c, usr1_return != reinterpret_cast<void*>(&rawaio_sigreturn));

@@ -102,6 +102,13 @@ inline constexpr int o_directory = 040000;
 // struct sigaction has sa_restorer (SA_RESTORER): signal handlers return
 // through rawaio's restorer (signal.S), which calls rt_sigreturn.
 inline constexpr bool sigaction_has_restorer = true;
+inline constexpr bool handler_returns_to_restorer = true;
+
+// mmap takes its six arguments in registers; clone takes the flags first.
+inline constexpr bool mmap_args_in_memory = false;
+inline constexpr bool clone_newsp_first = false;
+// The kernel changes no argument register but the result's.
+inline constexpr bool syscall_preserves_arg_regs = true;
 
 // The EABI starts the register pair of a 64-bit argument at an even
 // register: pread64, pwrite64 and ftruncate64 take a padding argument

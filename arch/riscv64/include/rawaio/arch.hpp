@@ -30,6 +30,13 @@ inline constexpr int o_directory = 0200000;
 // struct sigaction has no sa_restorer: the kernel returns every handler
 // through the vDSO's rt_sigreturn.
 inline constexpr bool sigaction_has_restorer = false;
+inline constexpr bool handler_returns_to_restorer = false;
+
+// mmap takes its six arguments in registers; clone takes the flags first.
+inline constexpr bool mmap_args_in_memory = false;
+inline constexpr bool clone_newsp_first = false;
+// The kernel changes no argument register but the result's.
+inline constexpr bool syscall_preserves_arg_regs = true;
 
 // The kernel entry: `ecall`, always. Nothing for the runtime's start-up
 // to do here.
