@@ -6,8 +6,9 @@
 // magic, incompat features and header length before trusting it). Field
 // names are the UAPI's. Pointers are stored in the 64-bit fields through
 // uintptr_t, never through a signed type (sign extension on i386 gives
-// EINVAL). The hosted tests compare every offset and size below with the
-// system's <linux/aio_abi.h>, for -m32 and -m64.
+// EINVAL). The hosted tests compare every offset and size below with
+// each architecture's own <linux/aio_abi.h>, and the bytes of filled-in
+// structs with the bytes of the same structs built from that header.
 #pragma once
 
 #include <stddef.h>
@@ -52,12 +53,28 @@ struct io_event {
     int64_t res2;   // secondary result (0 for file I/O)
 };
 
-// aio_key and aio_rw_flags swap places on big-endian machines; every
-// architecture rawaio builds for is little-endian (arch.hpp refuses others).
+// The UAPI declares aio_key and aio_rw_flags with PADDED(aio_key,
+// aio_rw_flags): in that order on a little-endian machine, swapped on a
+// big-endian one (s390x: aio_rw_flags at bytes 8-11, aio_key at 12-15).
+// Every other field is a whole 64-, 32- or 16-bit value in the machine's
+// byte order.
+static_assert(__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ || __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "a mixed-endian machine");
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define RAWAIO_IOCB_RW_FLAGS_FIRST 1
+#else
+#define RAWAIO_IOCB_RW_FLAGS_FIRST 0
+#endif
+
 struct iocb {
     uint64_t aio_data;
+#if RAWAIO_IOCB_RW_FLAGS_FIRST
+    int32_t aio_rw_flags;   // __kernel_rwf_t: RWF_*
+    uint32_t aio_key;       // the kernel sets it to KIOCB_KEY (0)
+#else
     uint32_t aio_key;       // the kernel sets it to KIOCB_KEY (0)
     int32_t aio_rw_flags;   // __kernel_rwf_t: RWF_*
+#endif
     uint16_t aio_lio_opcode;
     int16_t aio_reqprio;
     uint32_t aio_fildes;
@@ -146,8 +163,8 @@ RAWAIO_CHECK_FIELD(io_event, res2, 24, 8);
 
 static_assert(sizeof(iocb) == 64 && alignof(iocb) == arch::u64_align);
 RAWAIO_CHECK_FIELD(iocb, aio_data, 0, 8);
-RAWAIO_CHECK_FIELD(iocb, aio_key, 8, 4);
-RAWAIO_CHECK_FIELD(iocb, aio_rw_flags, 12, 4);
+RAWAIO_CHECK_FIELD(iocb, aio_key, RAWAIO_IOCB_RW_FLAGS_FIRST ? 12 : 8, 4);
+RAWAIO_CHECK_FIELD(iocb, aio_rw_flags, RAWAIO_IOCB_RW_FLAGS_FIRST ? 8 : 12, 4);
 RAWAIO_CHECK_FIELD(iocb, aio_lio_opcode, 16, 2);
 RAWAIO_CHECK_FIELD(iocb, aio_reqprio, 18, 2);
 RAWAIO_CHECK_FIELD(iocb, aio_fildes, 20, 4);
@@ -187,5 +204,6 @@ RAWAIO_CHECK_FIELD(aio_sigset, sigmask, 0, arch::word_bytes);
 RAWAIO_CHECK_FIELD(aio_sigset, sigsetsize, arch::word_bytes, arch::word_bytes);
 
 #undef RAWAIO_CHECK_FIELD
+#undef RAWAIO_IOCB_RW_FLAGS_FIRST
 
 }  // namespace rawaio

@@ -76,11 +76,20 @@ typedef enum io_iocb_cmd {
  * The kernel's iocb and io_event fields are 64 bits wide on every ABI. On a
  * 32-bit little-endian ABI a pointer or long fills the low half and a
  * padding word the high half; on a 64-bit one it fills the whole field.
+ * Two 32-bit values sharing a 64-bit field (the key and the RWF flags; the
+ * poll events and padding) swap places on a big-endian ABI (s390x).
  */
-#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "rawaio's libaio.h supports little-endian ABIs only"
+#if !defined(__BYTE_ORDER__) || \
+    (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ && __BYTE_ORDER__ != __ORDER_BIG_ENDIAN__)
+#error "rawaio's libaio.h: the compiler does not say the byte order"
 #endif
-#if __SIZEOF_POINTER__ == 8 && __SIZEOF_LONG__ == 8
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ && __SIZEOF_POINTER__ == 8 && __SIZEOF_LONG__ == 8
+#define RAWAIO_PAIR(first, second) unsigned second; first
+#define RAWAIO_PTR(field, pad) field
+#define RAWAIO_ULONG(field, pad) unsigned long field
+#elif __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#error "rawaio's libaio.h: a 32-bit big-endian ABI is not supported"
+#elif __SIZEOF_POINTER__ == 8 && __SIZEOF_LONG__ == 8
 #define RAWAIO_PAIR(first, second) first, second
 #define RAWAIO_PTR(field, pad) field
 #define RAWAIO_ULONG(field, pad) unsigned long field

@@ -19,6 +19,16 @@ inline void* bad_ptr = nullptr;   // a prot_none page: every access faults
 // cases must step around (each says which, when it skips).
 inline bool quirk_qemu_user = false;
 
+// The count read from an eventfd that the emulated backend signalled, as
+// it was written. QEMU user-mode 7.2 converts an eventfd's 8-byte count
+// between the guest's byte order and the host's only on the descriptor
+// eventfd2 returned, not on a duplicate of it (fcntl F_DUPFD), and the
+// backend signals its duplicate: on a big-endian guest (s390x) a count of
+// 1 reads back as 1 << 56.
+inline uint64_t eventfd_count(uint64_t v) {
+    return quirk_qemu_user && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? __builtin_bswap64(v) : v;
+}
+
 // --backend=kernel|emulated: the backend the typed cases run on.
 inline Backend backend = Backend::kernel;
 

@@ -41,6 +41,21 @@ void setup_destroy(Case& c) {
     CHECK_EQ(c, ring->incompat_features, AIO_RING_INCOMPAT_FEATURES);
     CHECK(c, ring->nr >= 8);
     CHECK_EQ(c, ring->head, ring->tail);
+    // The same header as bytes: each u32 in the machine's byte order
+    // (s390x: most significant byte first), magic at bytes 16-19,
+    // header_length at 28-31.
+    const auto* bytes = reinterpret_cast<const unsigned char*>(ring);
+    auto u32_at = [bytes](size_t at) {
+        uint32_t v = 0;
+        for (size_t i = 0; i < 4; ++i) {
+            const size_t b = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? i : 3 - i;
+            v = (v << 8) | bytes[at + b];
+        }
+        return v;
+    };
+    CHECK_EQ(c, u32_at(16), 0xa10a10a1u);
+    CHECK_EQ(c, u32_at(28), 32u);
+    CHECK_EQ(c, u32_at(4), ring->nr);
     auto d = ctx->destroy();
     CHECK(c, d.ok());
     CHECK(c, !ctx->valid());

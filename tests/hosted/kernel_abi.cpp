@@ -2,6 +2,8 @@
 // The oracle side of the layout test: only system headers here.
 #include "kernel_abi.hpp"
 
+#include <cstring>
+
 #include <linux/aio_abi.h>
 #include <linux/fs.h>
 #include <linux/uio.h>
@@ -34,6 +36,35 @@ const Layout io_event = {"io_event", sizeof(struct io_event), alignof(struct io_
 const Layout iovec = {"iovec", sizeof(struct iovec), alignof(struct iovec), iovec_fields,
                       sizeof iovec_fields / sizeof iovec_fields[0]};
 const size_t aio_context_t_size = sizeof(aio_context_t);
+
+void iocb_image(unsigned char (&out)[64]) {
+    static_assert(sizeof(struct iocb) == sizeof out);
+    struct iocb cb;
+    std::memset(&cb, 0, sizeof cb);
+    cb.aio_data = image::data;
+    cb.aio_key = image::key;
+    cb.aio_rw_flags = image::rw_flags;
+    cb.aio_lio_opcode = image::opcode;
+    cb.aio_reqprio = image::reqprio;
+    cb.aio_fildes = image::fildes;
+    cb.aio_buf = image::buf;
+    cb.aio_nbytes = image::nbytes;
+    cb.aio_offset = image::offset;
+    cb.aio_reserved2 = image::reserved2;
+    cb.aio_flags = image::flags;
+    cb.aio_resfd = image::resfd;
+    std::memcpy(out, &cb, sizeof out);
+}
+
+void io_event_image(unsigned char (&out)[32]) {
+    static_assert(sizeof(struct io_event) == sizeof out);
+    struct io_event ev;
+    ev.data = image::data;
+    ev.obj = image::obj;
+    ev.res = image::res;
+    ev.res2 = image::res2;
+    std::memcpy(out, &ev, sizeof out);
+}
 
 #define C(name) {#name, static_cast<long long>(name)}
 const Constant constants[] = {

@@ -83,6 +83,59 @@ TEST_CASE("commands, iocb flags and RWF flags have the UAPI's values") {
     }
 }
 
+// The byte-image test: the same values in rawaio's struct and in the
+// kernel's (built from this architecture's <linux/aio_abi.h>), byte for
+// byte. The field-by-field test compares offsets; this one also sees a
+// field in the right place with its bytes in the wrong order, or a pair of
+// 32-bit fields swapped inside their 64 bits (aio_key and aio_rw_flags on
+// a big-endian machine).
+std::string first_difference(const unsigned char* got, const unsigned char* want, size_t n) {
+    for (size_t i = 0; i < n; ++i)
+        if (got[i] != want[i])
+            return "byte " + std::to_string(i) + ": rawaio " + std::to_string(got[i]) + ", the kernel's " +
+                   std::to_string(want[i]);
+    return "";
+}
+
+TEST_CASE("iocb: rawaio's bytes are the kernel's header's, byte for byte") {
+    namespace v = oracle::image;
+    rawaio::iocb cb{};
+    cb.aio_data = v::data;
+    cb.aio_key = v::key;
+    cb.aio_rw_flags = v::rw_flags;
+    cb.aio_lio_opcode = v::opcode;
+    cb.aio_reqprio = v::reqprio;
+    cb.aio_fildes = v::fildes;
+    cb.aio_buf = v::buf;
+    cb.aio_nbytes = v::nbytes;
+    cb.aio_offset = v::offset;
+    cb.aio_reserved2 = v::reserved2;
+    cb.aio_flags = v::flags;
+    cb.aio_resfd = v::resfd;
+    unsigned char want[64];
+    oracle::iocb_image(want);
+    unsigned char got[64];
+    std::memcpy(got, &cb, sizeof got);
+    CHECK(first_difference(got, want, sizeof got) == "");
+    // The image itself is in this machine's byte order: aio_data's first
+    // byte is its least significant on a little-endian machine.
+    CHECK(want[0] == (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? 0x08 : 0x01));
+}
+
+TEST_CASE("io_event: rawaio's bytes are the kernel's header's, byte for byte") {
+    namespace v = oracle::image;
+    rawaio::io_event ev{};
+    ev.data = v::data;
+    ev.obj = v::obj;
+    ev.res = v::res;
+    ev.res2 = v::res2;
+    unsigned char want[32];
+    oracle::io_event_image(want);
+    unsigned char got[32];
+    std::memcpy(got, &ev, sizeof got);
+    CHECK(first_difference(got, want, sizeof got) == "");
+}
+
 TEST_CASE("aio_ring header is 32 bytes of u32 and events follow it") {
     // fs/aio.c is the authority; the static_asserts in abi.hpp check each
     // offset, this checks the events accessor.

@@ -132,6 +132,7 @@ boot() {
     machine=$(arch_get "$init_arch" GUEST_MACHINE)
     console=$(arch_get "$init_arch" GUEST_CONSOLE)
     extra=$(arch_get "$init_arch" GUEST_APPEND)
+    serial=$(arch_get "$init_arch" GUEST_SERIAL)
     stage=$(mktemp -d)
     unstaged="" host_skip=0 host_skips=""
     mkdir -p "$stage/bin" "$stage/lib/modules" "$stage/dev" "$stage/proc" "$stage/tmp"
@@ -252,9 +253,9 @@ boot() {
     log=$(mktemp)
     say "$name: booting $(basename "$kernel") under $qemu (TCG), programs: $*"
     start=$(date +%s.%N)
-    # shellcheck disable=SC2086 # GUEST_MACHINE is a list of QEMU options
+    # shellcheck disable=SC2086 # GUEST_MACHINE and GUEST_SERIAL are lists of QEMU options
     timeout "$limit" "$qemu" -nodefaults -no-user-config -accel tcg -m 512 -smp 2 $machine \
-        -serial stdio -display none -no-reboot \
+        ${serial:--serial stdio} -display none -no-reboot \
         -kernel "$kernel" -initrd "$stage.cpio" \
         -append "console=$console panic=-1 quiet cryptomgr.notests $extra" < /dev/null > "$log" 2>&1
     qrc=$?
