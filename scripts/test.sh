@@ -142,13 +142,13 @@ sanitize() {
     grep -q '^SYSTEM_LIBAIO:FILEPATH=/' "build/$1-sanitize/CMakeCache.txt" && targets="$targets libaio_seq_system"
     # shellcheck disable=SC2086 # a list of targets
     cmake --build "build/$1-sanitize" -j "$(nproc)" --target $targets > /dev/null &&
-        ctest --test-dir "build/$1-sanitize" --output-on-failure \
+        ctest --test-dir "build/$1-sanitize" --output-on-failure -j "$(nproc)" \
             -R "^$1\\.(runtime|aio|stress|hostile|strace|aiocat|libaio)\\."
 }
 
 for arch in $(arches); do
     layer "$arch (CTest: unit, native, QEMU user-mode)" ctest "ctest:build/$arch" \
-        ctest --test-dir "build/$arch" --output-on-failure
+        ctest --test-dir "build/$arch" --output-on-failure -j "$(nproc)"
 done
 for arch in $(arches); do
     layer "$arch, freestanding code under UBSan (trap)" ctest "ctest:build/$arch-sanitize" sanitize "$arch"
