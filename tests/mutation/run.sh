@@ -104,6 +104,38 @@ inline constexpr int o_directory = 040000;' \
 inline constexpr int o_directory = 0200000;' \
     'arm64' 'unit\.qemu'
 
+mutation s390x-iocb-little-endian-order "on big-endian s390x, iocb keeps the little-endian order of aio_key and aio_rw_flags (layout proof and all)" \
+    include/rawaio/abi.hpp \
+    '#define RAWAIO_IOCB_RW_FLAGS_FIRST 1' \
+    '#define RAWAIO_IOCB_RW_FLAGS_FIRST 0' \
+    's390x' 'unit\.qemu'
+
+mutation iocb-big-endian-order "on little-endian x86-64, iocb takes the big-endian order of aio_key and aio_rw_flags (layout proof and all)" \
+    include/rawaio/abi.hpp \
+    '#define RAWAIO_IOCB_RW_FLAGS_FIRST 0' \
+    '#define RAWAIO_IOCB_RW_FLAGS_FIRST 1' \
+    'x86_64' 'unit\.native'
+
+mutation ppc64el-errno-positive "the ppc64el stub returns a failure's errno positive (CR0.SO ignored)" \
+    arch/ppc64el/syscall.S \
+    '        bnslr
+        neg     3, 3
+        blr' \
+    '        blr' \
+    'ppc64el' 'runtime\.qemu|aio\.qemu'
+
+mutation s390x-mmap-in-registers "s390x passes mmap's arguments in registers (old_mmap takes their address)" \
+    arch/s390x/include/rawaio/arch.hpp \
+    'inline constexpr bool mmap_args_in_memory = true;' \
+    'inline constexpr bool mmap_args_in_memory = false;' \
+    's390x' 'runtime\.qemu|unit\.qemu'
+
+mutation s390x-clone-flags-first "s390x's fork passes the flags first (its clone takes the new stack first)" \
+    arch/s390x/include/rawaio/arch.hpp \
+    'inline constexpr bool clone_newsp_first = true;' \
+    'inline constexpr bool clone_newsp_first = false;' \
+    's390x' 'runtime\.qemu|exit\.qemu'
+
 mutation i386-static-hosted-int80 "a static hosted i386 program without getauxval keeps int 0x80" \
     arch/i386/entry.cpp \
     '        if (entry[0] == 32 /* AT_SYSINFO */) {' \
