@@ -79,6 +79,9 @@ sort_out() {
             awk '/^(ok|FAIL): [a-z0-9_]+: / { a = $2; sub(/:$/, "", a)
                      env = ($0 ~ /under qemu-/) ? "qemu-user" : ($0 ~ /natively/) ? "native" : "checks"
                      print a "|" env "|" ($1 == "ok:" ? "1|0|0" : "0|1|0") }' "$2" >> "$work/matrix" ;;
+        run)
+            awk '/^(ok|FAIL): [a-z0-9_]+: / { a = $2; sub(/:$/, "", a)
+                     print a "|real kernel|" ($1 == "ok:" ? "1|0|0" : "0|1|0") }' "$2" >> "$work/matrix" ;;
         system)
             awk '/^system: real kernel, [a-z0-9_]+ programs / {
                      match($0, /[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped/)
@@ -155,7 +158,8 @@ for arch in $(arches); do
 done
 layer "fuzzing (bounded)" script host sh tests/fuzz/run.sh "${RAWAIO_FUZZ_SECONDS:-20}"
 layer "consumers of an installed rawaio" script consumers sh tests/consumer/run.sh
-layer "real kernels under QEMU system mode" script system sh tests/system/run.sh
+layer "rawaio-run, installed, on this machine's architecture" script run sh tests/run.sh
+layer "real kernels under QEMU system mode (through rawaio-run)" script system sh tests/system/run.sh
 
 echo "=== rawaio tests: by architecture and environment ==="
 printf "%-22s %-12s %7s %7s %8s\n" architecture environment passed failed skipped

@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The QEMU system-mode layer: boot real Debian kernels under TCG with an
-# initramfs whose /init is rawaio's guest driver (guest_init), run the
-# freestanding test programs inside, and decide from the serial console.
+# The QEMU system-mode layer: boot real Debian kernels under TCG with
+# rawaio-run, as a user would (every built architecture installed into a
+# temporary prefix), run rawaio's guest test driver (guest_tests) and
+# through it the freestanding test programs inside, and decide from what
+# it printed.
 #
 #   tests/system/run.sh [--demo] [ARCH...]     (default: every architecture)
 #
@@ -13,8 +15,7 @@
 # 32-bit compat layer).
 # Kernel packages are downloaded once (apt-get download, dpkg-deb -x, never
 # installed) into ${XDG_CACHE_HOME:-$HOME/.cache}/rawaio/kernels. Needs the
-# build trees build/<arch>. QEMU exits 0 whatever the guest
-# did, so a run passes only if the guest printed its "finished" line with 0
+# build trees build/<arch>. A run passes only if the guest printed its "finished" line with 0
 # failures and no test printed [FAIL], within the time limit. Every guest
 # also runs the demo, aiocat, and compares its output with the input
 # files; --demo runs only that.
@@ -34,64 +35,10 @@ mkdir -p "$cache"
 
 say() { echo "system: $*"; }
 
-# apt_from SOURCE ARCH: apt-get and apt-cache options that read the Debian
-# SOURCE ("URI SUITE COMPONENT") for ARCH through a private configuration
-# and state under the cache: the machine's own sources, lists and
-# architectures are neither read nor changed.
-apt_from() {
-    priv=$cache/apt/$(echo "$1 $2" | tr -c 'A-Za-z0-9.\n' '_')
-    mkdir -p "$priv/lists/partial" "$priv/archives/partial"
-    echo "deb [arch=$2 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $1" > "$priv/sources.list"
-    echo "-o Dir::Etc::SourceList=$priv/sources.list -o Dir::Etc::SourceParts=/nonexistent" \
-         "-o Dir::State::Lists=$priv/lists -o Dir::Cache=$priv -o Dir::State::status=/dev/null" \
-         "-o APT::Architecture=$2 -o APT::Architectures::=$2 -o Debug::NoLocking=1"
-}
-
-# fetch META [SOURCE] -> prints the directory holding boot/vmlinu[xz]-* (the
-# name says nothing of the format: QEMU loads either) and the modules. SOURCE (arch.env's GUEST_KERNEL_FROM): another Debian suite
-# to take it from, read through apt_from.
-fetch() {
-    meta=$1 from=${2:-}
-    dir=$cache/$meta
-    if ls "$dir"/boot/vmlinu[xz]-* > /dev/null 2>&1; then
-        echo "$dir"; return 0
-    fi
-    if [ -n "$from" ]; then
-        opts=$(apt_from "$from" "${meta##*:}")
-        meta=${meta%%:*}
-        # shellcheck disable=SC2086 # opts is a list of apt options
-        apt-get $opts update -q >&2 || { say "cannot read $from" >&2; return 1; }
-    else
-        opts=""
-    fi
-    case $meta in
-        *:*)
-            foreign=${meta##*:}
-            if ! dpkg --print-architecture | grep -qx "$foreign" &&
-               ! dpkg --print-foreign-architectures | grep -qx "$foreign"; then
-                $as_root dpkg --add-architecture "$foreign" >&2
-                $as_root apt-get update -q >&2
-            fi ;;
-    esac
-    # shellcheck disable=SC2086
-    pkg=$(apt-cache $opts depends "$meta" 2>/dev/null | awk '/Depends: linux-image-/ { print $2; exit }')
-    if [ -z "$pkg" ] && [ -z "$from" ]; then
-        $as_root apt-get update -q >&2
-        pkg=$(apt-cache depends "$meta" | awk '/Depends: linux-image-/ { print $2; exit }')
-    fi
-    [ -n "$pkg" ] || { say "cannot resolve $meta" >&2; return 1; }
-    tmp=$(mktemp -d "$cache/dl.XXXXXX")
-    # shellcheck disable=SC2086
-    (cd "$tmp" && apt-get $opts download -q "$pkg" >&2 2>/dev/null || apt-get $opts download -q "$pkg" >&2) ||
-        { rm -rf "$tmp"; return 1; }
-    mkdir -p "$tmp/x"
-    dpkg-deb -x "$tmp"/*.deb "$tmp/x" || { rm -rf "$tmp"; return 1; }
-    rm -rf "$dir"
-    mv "$tmp/x" "$dir"
-    rm -rf "$tmp"
-    echo "$dir"
-}
-
+# The kernels: rawaio-run's own fetching (programs/run/kernel.sh), into
+# the same cache.
+RAWAIO_KERNEL_CACHE=$cache
+. "$root/programs/run/kernel.sh"
 
 # stage_dynamic PROGRAM LIBDIR: put what a dynamically linked PROGRAM
 # needs into the initramfs at $stage: its interpreter (at its own path)
@@ -128,28 +75,11 @@ boot() {
     init_arch=$1 kdir=$2
     shift 2
     name="$init_arch kernel"
-    qemu=$(arch_get "$init_arch" GUEST_QEMU)
-    machine=$(arch_get "$init_arch" GUEST_MACHINE)
-    console=$(arch_get "$init_arch" GUEST_CONSOLE)
-    extra=$(arch_get "$init_arch" GUEST_APPEND)
-    serial=$(arch_get "$init_arch" GUEST_SERIAL)
+    # What the guest gets besides its /init (rawaio-run's): the programs,
+    # the data and the list, copied to its / by rawaio-run (--file).
     stage=$(mktemp -d)
     unstaged="" host_skip=0 host_skips=""
-    mkdir -p "$stage/bin" "$stage/lib/modules" "$stage/dev" "$stage/proc" "$stage/tmp"
-    # The guest's / is this folder: mktemp made it 0700, and a program run
-    # as another user (exit_test's nproc case) must get through it.
-    chmod 755 "$stage"
-    chmod 1777 "$stage/tmp"
-    cp "$root/build/$init_arch/tests/guest_init" "$stage/init"
-    # The loop driver is a module (loop.ko, or loop.ko.xz in newer
-    # kernels, decompressed here: the guest loads it as it is).
-    loop=$(find "$kdir" -name 'loop.ko*' -path '*/modules/*' | head -1)
-    case $loop in
-        *.ko) cp "$loop" "$stage/lib/modules/loop.ko" ;;
-        *.ko.xz) xz -dc "$loop" > "$stage/lib/modules/loop.ko" ;;
-        *.ko.zst) zstd -qdc "$loop" > "$stage/lib/modules/loop.ko" ;;
-        *) unstaged="$unstaged loop.ko" ;;
-    esac
+    mkdir -p "$stage/bin"
     : > "$stage/tests.list"
     tab=$(printf '\t')
     mkdir -p "$stage/data"
@@ -248,20 +178,17 @@ boot() {
         echo "/bin/aiocat.$a${tab}-v${tab}-d${tab}8${tab}/data/README.md${tab}/data/blob${tab}>/tmp/aiocat.$a" >> "$stage/tests.list"
         echo "@cmp${tab}/tmp/aiocat.$a${tab}/data/expected" >> "$stage/tests.list"
     done
-    (cd "$stage" && find . | cpio -o -H newc --quiet) > "$stage.cpio"
-    kernel=$(ls "$kdir"/boot/vmlinu[xz]-* | head -1)
     log=$(mktemp)
-    say "$name: booting $(basename "$kernel") under $qemu (TCG), programs: $*"
+    say "$name: booting $(basename "$(rawaio_kernel_image "$kdir")") with rawaio-run, programs: $*"
     start=$(date +%s.%N)
-    # shellcheck disable=SC2086 # GUEST_MACHINE and GUEST_SERIAL are lists of QEMU options
-    timeout "$limit" "$qemu" -nodefaults -no-user-config -accel tcg -m 512 -smp 2 $machine \
-        ${serial:--serial stdio} -display none -no-reboot \
-        -kernel "$kernel" -initrd "$stage.cpio" \
-        -append "console=$console panic=-1 quiet cryptomgr.notests $extra" < /dev/null > "$log" 2>&1
+    # The user's command: the guest's /init is rawaio-init, which runs
+    # guest_tests with a 16 MiB scratch loop device (RAWAIO_RUN_DISK).
+    "$prefix/bin/rawaio-run" --arch "$init_arch" --kernel "$kdir" --timeout "$limit" --mem 512 --cpus 2 --disk 16 \
+        --file "$stage:/" -- "$root/build/$init_arch/tests/guest_tests" > "$log" 2>&1
     qrc=$?
     secs=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
     if [ "$mode" = test ]; then
-        tr -d '\r' < "$log" | sed -n '/^rawaio-guest\|^    (\|^    exit seen\|^    threads alive\|^stress\|^aiocat\|\[OK\]\|\[FAIL\]\|\[SKIPPED\]\|passed,\|^    at \|^# \|Kernel panic\|^\[doctest\] test cases\|ERROR: \|stack smashing\|^sizeof/p'
+        tr -d '\r' < "$log" | sed -n '/^rawaio-guest\|^rawaio-run\|^rawaio:\|^    (\|^    exit seen\|^    threads alive\|^stress\|^aiocat\|\[OK\]\|\[FAIL\]\|\[SKIPPED\]\|passed,\|^    at \|^# \|Kernel panic\|^\[doctest\] test cases\|ERROR: \|stack smashing\|^sizeof/p'
     else
         tr -d '\r' < "$log" | sed -n 's/^rawaio-guest: \(kernel\|cmp\)/   \1/p; s/^aiocat/   aiocat/p; /Kernel panic/p'
     fi
@@ -309,9 +236,19 @@ boot() {
     else
         say "$name: guest ran for ${secs}s: $verdict"
     fi
-    rm -rf "$stage" "$stage.cpio" "$log"
+    rm -rf "$stage" "$log"
     [ "$verdict" = ok ]
 }
+
+# rawaio-run as a user has it: every built architecture installed into
+# one prefix (cmake --install).
+prefix=$(mktemp -d)
+trap 'rm -rf "$prefix"' EXIT
+for a in $(arches); do
+    [ -f "$root/build/$a/CMakeCache.txt" ] || continue
+    cmake --install "$root/build/$a" --prefix "$prefix" > /dev/null ||
+        { say "cmake --install build/$a failed"; echo "system: 0 passed, 1 failed, 0 skipped"; exit 1; }
+done
 
 status=0
 total_ok=0 total_fail=0 total_skip=0
@@ -328,7 +265,7 @@ for t in $targets; do
     if [ ! -f "$root/arch/$t/arch.env" ]; then
         say "unknown architecture $t"; status=1; total_fail=$((total_fail + 1)); continue
     fi
-    kdir=$(fetch "$(arch_get "$t" GUEST_KERNEL)" "$(arch_get "$t" GUEST_KERNEL_FROM)") ||
+    kdir=$(rawaio_kernel "$(arch_get "$t" GUEST_KERNEL)" "$(arch_get "$t" GUEST_KERNEL_FROM)") ||
         { say "$t: no kernel"; status=1; total_fail=$((total_fail + 1)); continue; }
     echo "$kdir" > "$runs/kdir.$t"
     ready="$ready $t"

@@ -7,11 +7,15 @@
 #   lib/rawaio/<arch>/              librawaio.a, librawaio_runtime.a,
 #                                   libaio.a, libaio.so.1, include/rawaio/arch.hpp (and
 #                                   the shared asm_generic.hpp, lp64.hpp, ilp32.hpp),
-#                                   kernel-only.o, terse-errors.o, arch.env
+#                                   kernel-only.o, terse-errors.o, arch.env, rawaio-init,
+#                                   rawaio-run-demux
 #   lib/rawaio/rawaio.ld            the linker script of no-libc programs
 #   lib/cmake/rawaio/               find_package(rawaio CONFIG)
 #   lib/pkgconfig/                  rawaio-<arch>, rawaio-runtime-<arch>, rawaio-libaio-<arch>
 #   bin/rawaio-cc, bin/rawaio-c++   compiler wrappers (the architecture by the target or --arch)
+#   bin/rawaio-run                  run a static program in a real kernel (docs/run.md), with
+#                                   lib/rawaio/run/kernel.sh and lib/rawaio/<arch>/rawaio-init,
+#                                   rawaio-run-demux
 include(CMakePackageConfigHelpers)
 
 set(_libdir lib/rawaio/${RAWAIO_ARCH})
@@ -29,6 +33,12 @@ install(FILES ${RAWAIO_LINKER_SCRIPT} DESTINATION lib/rawaio)
 # linked before librawaio.a.
 install(FILES $<TARGET_OBJECTS:rawaio_kernel_only> DESTINATION ${_libdir} RENAME kernel-only.o)
 install(FILES $<TARGET_OBJECTS:rawaio_terse_errors> DESTINATION ${_libdir} RENAME terse-errors.o)
+# rawaio-run (docs/run.md): the command, its kernel fetching, and per
+# architecture the guest's /init and the console reader.
+install(PROGRAMS programs/run/rawaio-run DESTINATION bin)
+install(FILES programs/run/kernel.sh DESTINATION lib/rawaio/run)
+install(PROGRAMS $<TARGET_FILE:rawaio-init>.stripped DESTINATION ${_libdir} RENAME rawaio-init)
+install(PROGRAMS $<TARGET_FILE:rawaio-run-demux>.stripped DESTINATION ${_libdir} RENAME rawaio-run-demux)
 
 # What a consumer's no-libc program needs: the options rawaio's own
 # programs are built with (toolchain/flags.cmake, linker/program.cmake).
