@@ -6,7 +6,7 @@
 # through it the freestanding test programs inside, and decide from what
 # it printed.
 #
-#   tests/system/run.sh [--demo] [ARCH...]     (default: every architecture)
+#   tests/system/run.sh [ARCH...]     (default: every architecture)
 #
 # Each architecture's arch/<name>/arch.env says which Debian kernel to
 # boot (GUEST_KERNEL), with which QEMU (GUEST_QEMU, GUEST_MACHINE), on which
@@ -18,10 +18,8 @@
 # build trees build/<arch>. A run passes only if the guest printed its "finished" line with 0
 # failures and no test printed [FAIL], within the time limit. Every guest
 # also runs the demo, aiocat, and compares its output with the input
-# files; --demo runs only that.
+# files.
 set -u
-mode=test
-if [ "${1:-}" = "--demo" ]; then mode=demo; shift; fi
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/rawaio/kernels
 limit=${RAWAIO_GUEST_TIMEOUT:-300}
@@ -90,90 +88,88 @@ boot() {
     head -c 4096 "$stage/data/blob" > "$stage/data/blob.4k"
     cp "$root/tests/libaio/sequence.expected" "$stage/data/sequence.expected"
     for a in "$@"; do
-        if [ "$mode" = test ]; then
-            cp "$root/build/$a/tests/test_runtime" "$stage/bin/test_runtime.$a"
-            cp "$root/build/$a/tests/test_aio" "$stage/bin/test_aio.$a"
-            echo "/bin/test_runtime.$a${tab}alpha${tab}b e t a" >> "$stage/tests.list"
-            variant=$(arch_get "$a" TEST_VARIANT_ENV)
-            if [ -n "$variant" ]; then
-                # The runtime and AIO tests again in the architecture's
-                # other mode (i386: int 0x80 instead of the vDSO entry).
-                echo "$variant${tab}/bin/test_runtime.$a${tab}alpha${tab}b e t a" >> "$stage/tests.list"
-                echo "$variant${tab}/bin/test_aio.$a${tab}--expect=kernel${tab}--backend=kernel${tab}--direct=@LOOP@" >> "$stage/tests.list"
-            fi
-            # The libaio-compatible API, without libc, on a real kernel.
-            cp "$root/build/$a/tests/libaio_nolibc" "$stage/bin/libaio_nolibc.$a"
-            echo "/bin/libaio_nolibc.$a${tab}>/tmp/nolibc.$a${tab}</data/blob" >> "$stage/tests.list"
-            echo "@cmp${tab}/tmp/nolibc.$a${tab}/data/blob" >> "$stage/tests.list"
-            cp "$root/build/$a/tests/stress" "$stage/bin/stress.$a"
-            cp "$root/build/$a/tests/test_hostile" "$stage/bin/test_hostile.$a"
-            echo "/bin/test_hostile.$a${tab}--backend=kernel${tab}--allow-sysctl${tab}--direct=@LOOP@" >> "$stage/tests.list"
-            for b in kernel emulated; do
-                echo "/bin/stress.$a${tab}--backend=$b${tab}--seconds=1${tab}--direct=@LOOP@" >> "$stage/tests.list"
-                echo "/bin/test_aio.$a${tab}--expect=kernel${tab}--backend=$b${tab}--direct=@LOOP@${only:+${tab}--only=$only}" >> "$stage/tests.list"
-            done
-            # The rest of what CTest runs natively (*.native), so that a
-            # machine whose kernel refuses i386 programs runs every i386
-            # path here: hostile on the emulated backend, the hosted
-            # programs (static: the guest has no C library) -- the doctest
-            # unit tests, libaio.h with a 64-bit time_t, the libaio
-            # transcript -- the minimal example, the stack protector.
-            echo "/bin/test_hostile.$a${tab}--backend=emulated" >> "$stage/tests.list"
-            # Threads, fork and waits across threads: both APIs, both backends.
-            cp "$root/build/$a/tests/threads" "$stage/bin/threads.$a"
-            for api in cxx c; do
-                for b in kernel emulated; do
-                    echo "/bin/threads.$a${tab}--api=$api${tab}--backend=$b${tab}--scale=$(arch_get "$a" GUEST_THREADS_SCALE | grep . || echo 10)" >> "$stage/tests.list"
-                done
-            done
-            # Exit with a live context: the teardown handed off to a helper.
-            cp "$root/build/$a/tests/exit_test" "$stage/bin/exit_test.$a"
-            cp "$root/build/$a/tests/exit_probe" "$stage/bin/exit_probe.$a"
-            echo "/bin/exit_test.$a${tab}--probe=/bin/exit_probe.$a${tab}--aiocat=/bin/aiocat.$a${tab}--dir=/tmp${tab}--runs=5" >> "$stage/tests.list"
-            cp "$root/build/$a/tests/unit" "$stage/bin/unit.$a"
-            echo "/bin/unit.$a${tab}--no-colors" >> "$stage/tests.list"
-            cp "$root/build/$a/tests/libaio_time64" "$stage/bin/libaio_time64.$a"
-            echo "/bin/libaio_time64.$a" >> "$stage/tests.list"
-            cp "$root/build/$a/tests/libaio_seq_rawaio" "$stage/bin/libaio_seq.$a"
-            echo "/bin/libaio_seq.$a${tab}>/tmp/libaio_seq.$a" >> "$stage/tests.list"
-            echo "@cmp${tab}/tmp/libaio_seq.$a${tab}/data/sequence.expected" >> "$stage/tests.list"
-            # The libaio transcript's other two native runs are dynamically
-            # linked: the system libaio's own, and the unmodified binary on
-            # rawaio's libaio.so.1. Their loader and libraries come along.
-            sysbin=$root/build/$a/tests/libaio_seq_system
-            if [ ! -f "$sysbin" ]; then
-                # Not built: no system libaio for $a here (tests/CMakeLists.txt).
-                say "[SKIPPED] $a: the system libaio's transcript, and the unmodified binary on rawaio's libaio.so.1: no system libaio for $a here"
-                host_skip=$((host_skip + 2)) host_skips="$host_skips $a $a"
-            elif stage_dynamic "$sysbin" "/lib/$a"; then
-                cp "$sysbin" "$stage/bin/libaio_seq_system.$a"
-                mkdir -p "$stage/lib/rawaio.$a"
-                cp "$root/build/$a/libaio/libaio.so.1" "$stage/lib/rawaio.$a/libaio.so.1"
-                echo "LD_LIBRARY_PATH=/lib/$a${tab}/bin/libaio_seq_system.$a${tab}>/tmp/libaio_seq_system.$a" >> "$stage/tests.list"
-                echo "@cmp${tab}/tmp/libaio_seq_system.$a${tab}/data/sequence.expected" >> "$stage/tests.list"
-                echo "LD_LIBRARY_PATH=/lib/rawaio.$a:/lib/$a${tab}/bin/libaio_seq_system.$a${tab}>/tmp/libaio_seq_so.$a" >> "$stage/tests.list"
-                echo "@cmp${tab}/tmp/libaio_seq_so.$a${tab}/data/sequence.expected" >> "$stage/tests.list"
-            else
-                unstaged="$unstaged libaio_seq_system.$a"
-            fi
-            cp "$root/build/$a/programs/tiny.stripped" "$stage/bin/tiny.$a"
-            echo "/bin/tiny.$a${tab}/data/blob${tab}>/tmp/tiny.$a" >> "$stage/tests.list"
-            echo "@cmp${tab}/tmp/tiny.$a${tab}/data/blob.512" >> "$stage/tests.list"
-            # The link-time variants (tests/variants.sh natively): the kernel
-            # -only ones can print the file only through the kernel's AIO.
-            for v in hello_aio hello_aio_kernel_only hello_aio_kernel_only_terse; do
-                cp "$root/build/$a/bench/$v.stripped" "$stage/bin/$v.$a"
-                echo "/bin/$v.$a${tab}/data/blob${tab}>/tmp/$v.$a" >> "$stage/tests.list"
-                echo "@cmp${tab}/tmp/$v.$a${tab}/data/blob.4k" >> "$stage/tests.list"
-            done
-            cp "$root/build/$a/tests/smash" "$stage/bin/smash.$a"
-            echo "/bin/smash.$a${tab}guard${tab}>/tmp/guard1.$a" >> "$stage/tests.list"
-            echo "/bin/smash.$a${tab}guard${tab}>/tmp/guard2.$a" >> "$stage/tests.list"
-            echo "@differ${tab}/tmp/guard1.$a${tab}/tmp/guard2.$a" >> "$stage/tests.list"
-            echo "/bin/smash.$a${tab}?134" >> "$stage/tests.list"  # SIGABRT
-            # aiocat: a missing file is reported, exit status 1.
-            echo "/bin/aiocat.$a${tab}/data/README.md${tab}/data/missing${tab}>/tmp/aiocat-missing.$a${tab}?1" >> "$stage/tests.list"
+        cp "$root/build/$a/tests/test_runtime" "$stage/bin/test_runtime.$a"
+        cp "$root/build/$a/tests/test_aio" "$stage/bin/test_aio.$a"
+        echo "/bin/test_runtime.$a${tab}alpha${tab}b e t a" >> "$stage/tests.list"
+        variant=$(arch_get "$a" TEST_VARIANT_ENV)
+        if [ -n "$variant" ]; then
+            # The runtime and AIO tests again in the architecture's
+            # other mode (i386: int 0x80 instead of the vDSO entry).
+            echo "$variant${tab}/bin/test_runtime.$a${tab}alpha${tab}b e t a" >> "$stage/tests.list"
+            echo "$variant${tab}/bin/test_aio.$a${tab}--expect=kernel${tab}--backend=kernel${tab}--direct=@LOOP@" >> "$stage/tests.list"
         fi
+        # The libaio-compatible API, without libc, on a real kernel.
+        cp "$root/build/$a/tests/libaio_nolibc" "$stage/bin/libaio_nolibc.$a"
+        echo "/bin/libaio_nolibc.$a${tab}>/tmp/nolibc.$a${tab}</data/blob" >> "$stage/tests.list"
+        echo "@cmp${tab}/tmp/nolibc.$a${tab}/data/blob" >> "$stage/tests.list"
+        cp "$root/build/$a/tests/stress" "$stage/bin/stress.$a"
+        cp "$root/build/$a/tests/test_hostile" "$stage/bin/test_hostile.$a"
+        echo "/bin/test_hostile.$a${tab}--backend=kernel${tab}--allow-sysctl${tab}--direct=@LOOP@" >> "$stage/tests.list"
+        for b in kernel emulated; do
+            echo "/bin/stress.$a${tab}--backend=$b${tab}--seconds=1${tab}--direct=@LOOP@" >> "$stage/tests.list"
+            echo "/bin/test_aio.$a${tab}--expect=kernel${tab}--backend=$b${tab}--direct=@LOOP@${only:+${tab}--only=$only}" >> "$stage/tests.list"
+        done
+        # The rest of what CTest runs natively (*.native), so that a
+        # machine whose kernel refuses i386 programs runs every i386
+        # path here: hostile on the emulated backend, the hosted
+        # programs (static: the guest has no C library) -- the doctest
+        # unit tests, libaio.h with a 64-bit time_t, the libaio
+        # transcript -- the minimal example, the stack protector.
+        echo "/bin/test_hostile.$a${tab}--backend=emulated" >> "$stage/tests.list"
+        # Threads, fork and waits across threads: both APIs, both backends.
+        cp "$root/build/$a/tests/threads" "$stage/bin/threads.$a"
+        for api in cxx c; do
+            for b in kernel emulated; do
+                echo "/bin/threads.$a${tab}--api=$api${tab}--backend=$b${tab}--scale=$(arch_get "$a" GUEST_THREADS_SCALE | grep . || echo 10)" >> "$stage/tests.list"
+            done
+        done
+        # Exit with a live context: the teardown handed off to a helper.
+        cp "$root/build/$a/tests/exit_test" "$stage/bin/exit_test.$a"
+        cp "$root/build/$a/tests/exit_probe" "$stage/bin/exit_probe.$a"
+        echo "/bin/exit_test.$a${tab}--probe=/bin/exit_probe.$a${tab}--aiocat=/bin/aiocat.$a${tab}--dir=/tmp${tab}--runs=5" >> "$stage/tests.list"
+        cp "$root/build/$a/tests/unit" "$stage/bin/unit.$a"
+        echo "/bin/unit.$a${tab}--no-colors" >> "$stage/tests.list"
+        cp "$root/build/$a/tests/libaio_time64" "$stage/bin/libaio_time64.$a"
+        echo "/bin/libaio_time64.$a" >> "$stage/tests.list"
+        cp "$root/build/$a/tests/libaio_seq_rawaio" "$stage/bin/libaio_seq.$a"
+        echo "/bin/libaio_seq.$a${tab}>/tmp/libaio_seq.$a" >> "$stage/tests.list"
+        echo "@cmp${tab}/tmp/libaio_seq.$a${tab}/data/sequence.expected" >> "$stage/tests.list"
+        # The libaio transcript's other two native runs are dynamically
+        # linked: the system libaio's own, and the unmodified binary on
+        # rawaio's libaio.so.1. Their loader and libraries come along.
+        sysbin=$root/build/$a/tests/libaio_seq_system
+        if [ ! -f "$sysbin" ]; then
+            # Not built: no system libaio for $a here (tests/CMakeLists.txt).
+            say "[SKIPPED] $a: the system libaio's transcript, and the unmodified binary on rawaio's libaio.so.1: no system libaio for $a here"
+            host_skip=$((host_skip + 2)) host_skips="$host_skips $a $a"
+        elif stage_dynamic "$sysbin" "/lib/$a"; then
+            cp "$sysbin" "$stage/bin/libaio_seq_system.$a"
+            mkdir -p "$stage/lib/rawaio.$a"
+            cp "$root/build/$a/libaio/libaio.so.1" "$stage/lib/rawaio.$a/libaio.so.1"
+            echo "LD_LIBRARY_PATH=/lib/$a${tab}/bin/libaio_seq_system.$a${tab}>/tmp/libaio_seq_system.$a" >> "$stage/tests.list"
+            echo "@cmp${tab}/tmp/libaio_seq_system.$a${tab}/data/sequence.expected" >> "$stage/tests.list"
+            echo "LD_LIBRARY_PATH=/lib/rawaio.$a:/lib/$a${tab}/bin/libaio_seq_system.$a${tab}>/tmp/libaio_seq_so.$a" >> "$stage/tests.list"
+            echo "@cmp${tab}/tmp/libaio_seq_so.$a${tab}/data/sequence.expected" >> "$stage/tests.list"
+        else
+            unstaged="$unstaged libaio_seq_system.$a"
+        fi
+        cp "$root/build/$a/programs/tiny.stripped" "$stage/bin/tiny.$a"
+        echo "/bin/tiny.$a${tab}/data/blob${tab}>/tmp/tiny.$a" >> "$stage/tests.list"
+        echo "@cmp${tab}/tmp/tiny.$a${tab}/data/blob.512" >> "$stage/tests.list"
+        # The link-time variants (tests/variants.sh natively): the kernel
+        # -only ones can print the file only through the kernel's AIO.
+        for v in hello_aio hello_aio_kernel_only hello_aio_kernel_only_terse; do
+            cp "$root/build/$a/bench/$v.stripped" "$stage/bin/$v.$a"
+            echo "/bin/$v.$a${tab}/data/blob${tab}>/tmp/$v.$a" >> "$stage/tests.list"
+            echo "@cmp${tab}/tmp/$v.$a${tab}/data/blob.4k" >> "$stage/tests.list"
+        done
+        cp "$root/build/$a/tests/smash" "$stage/bin/smash.$a"
+        echo "/bin/smash.$a${tab}guard${tab}>/tmp/guard1.$a" >> "$stage/tests.list"
+        echo "/bin/smash.$a${tab}guard${tab}>/tmp/guard2.$a" >> "$stage/tests.list"
+        echo "@differ${tab}/tmp/guard1.$a${tab}/tmp/guard2.$a" >> "$stage/tests.list"
+        echo "/bin/smash.$a${tab}?134" >> "$stage/tests.list"  # SIGABRT
+        # aiocat: a missing file is reported, exit status 1.
+        echo "/bin/aiocat.$a${tab}/data/README.md${tab}/data/missing${tab}>/tmp/aiocat-missing.$a${tab}?1" >> "$stage/tests.list"
         cp "$root/build/$a/programs/aiocat.stripped" "$stage/bin/aiocat.$a"
         echo "/bin/aiocat.$a${tab}-v${tab}-d${tab}8${tab}/data/README.md${tab}/data/blob${tab}>/tmp/aiocat.$a" >> "$stage/tests.list"
         echo "@cmp${tab}/tmp/aiocat.$a${tab}/data/expected" >> "$stage/tests.list"
@@ -187,11 +183,7 @@ boot() {
         --file "$stage:/" -- "$root/build/$init_arch/tests/guest_tests" > "$log" 2>&1
     qrc=$?
     secs=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
-    if [ "$mode" = test ]; then
-        tr -d '\r' < "$log" | sed -n '/^rawaio-guest\|^rawaio-run\|^rawaio:\|^    (\|^    exit seen\|^    threads alive\|^stress\|^aiocat\|\[OK\]\|\[FAIL\]\|\[SKIPPED\]\|passed,\|^    at \|^# \|Kernel panic\|^\[doctest\] test cases\|ERROR: \|stack smashing\|^sizeof/p'
-    else
-        tr -d '\r' < "$log" | sed -n 's/^rawaio-guest: \(kernel\|cmp\)/   \1/p; s/^aiocat/   aiocat/p; /Kernel panic/p'
-    fi
+    tr -d '\r' < "$log" | sed -n '/^rawaio-guest\|^rawaio-run\|^rawaio:\|^    (\|^    exit seen\|^    threads alive\|^stress\|^aiocat\|\[OK\]\|\[FAIL\]\|\[SKIPPED\]\|passed,\|^    at \|^# \|Kernel panic\|^\[doctest\] test cases\|ERROR: \|stack smashing\|^sizeof/p'
     ok=$(tr -d '\r' < "$log" | grep -c '\[OK\]')
     fail=$(tr -d '\r' < "$log" | grep -c '\[FAIL\]')
     skip=$(tr -d '\r' < "$log" | grep -c '\[SKIPPED\]')
@@ -206,7 +198,7 @@ boot() {
     elif [ -z "$fin" ]; then verdict="the guest did not finish (panic or crash; see above)"
     elif ! echo "$fin" | grep -q ' 0 failed'; then verdict="a guest program failed"
     elif [ "$fail" -ne 0 ]; then verdict="$fail cases failed"
-    elif [ "$mode" = test ] && [ "$ok" -eq 0 ]; then verdict="no case passed"
+    elif [ "$ok" -eq 0 ]; then verdict="no case passed"
     fi
     # A guest that did not finish or whose program failed counts at least
     # one failure, whatever its cases said.
@@ -215,8 +207,7 @@ boot() {
     # The same counts per architecture of the programs (this kernel may run
     # another's too: GUEST_ALSO), from the program each line came from; the
     # kernel's own architecture takes what no program printed (a verdict).
-    if [ "$mode" = test ]; then
-        tr -d '\r' < "$log" | awk -v kernel="$init_arch" -v name="$name" -v ok="$ok" -v fail="$fail" -v skip="$skip" \
+    tr -d '\r' < "$log" | awk -v kernel="$init_arch" -v name="$name" -v ok="$ok" -v fail="$fail" -v skip="$skip" \
             -v host_skips="$host_skips" '
             /^rawaio-guest: run / { n = split($3, part, "."); cur = part[n]; seen[cur] = 1 }
             /\[OK\]/ { p[cur]++ } /\[FAIL\]/ { f[cur]++ } /\[SKIPPED\]/ { s[cur]++ }
@@ -230,12 +221,7 @@ boot() {
                 for (a in seen)
                     printf "system: real kernel, %s programs (%s): %d passed, %d failed, %d skipped\n", a, name, p[a], f[a], s[a]
             }'
-    fi
-    if [ "$mode" = test ]; then
-        say "$name: $ok cases passed, $fail failed, $skip skipped, ${secs}s: $verdict"
-    else
-        say "$name: guest ran for ${secs}s: $verdict"
-    fi
+    say "$name: $ok cases passed, $fail failed, $skip skipped, ${secs}s: $verdict"
     rm -rf "$stage" "$log"
     [ "$verdict" = ok ]
 }
@@ -258,7 +244,6 @@ total_start=$(date +%s)
 # TCG keeps about one CPU busy. Each guest's output is printed whole when
 # it ends.
 jobs=${RAWAIO_GUEST_JOBS:-$(nproc)}
-[ "$mode" = demo ] && jobs=1
 runs=$(mktemp -d)
 ready=""
 for t in $targets; do
