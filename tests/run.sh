@@ -74,7 +74,7 @@ if [ $rc -eq 0 ] && grep -q "O_DIRECT read of 4096 bytes" out; then ok "rawaio-r
 else bad "rawaio-run: scratch disk: status $rc: $(cat out err)"; fi
 
 start=$(date +%s)
-"$run" --timeout 15 -- "$probe" hang > out 2> err
+"$run" --timeout 8 -- "$probe" hang > out 2> err
 rc=$?
 secs=$(($(date +%s) - start))
 if [ $rc -eq 124 ] && grep -q "time limit" err && [ $secs -lt 40 ]; then ok "rawaio-run: a program that hangs is stopped at the time limit: 124 after ${secs} s, '$(cat err)'"

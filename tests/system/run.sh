@@ -126,7 +126,7 @@ boot() {
         # Exit with a live context: the teardown handed off to a helper.
         cp "$root/build/$a/tests/exit_test" "$stage/bin/exit_test.$a"
         cp "$root/build/$a/tests/exit_probe" "$stage/bin/exit_probe.$a"
-        echo "/bin/exit_test.$a${tab}--probe=/bin/exit_probe.$a${tab}--aiocat=/bin/aiocat.$a${tab}--dir=/tmp${tab}--runs=5" >> "$stage/tests.list"
+        echo "/bin/exit_test.$a${tab}--probe=/bin/exit_probe.$a${tab}--aiocat=/bin/aiocat.$a${tab}--dir=/tmp${tab}--runs=7" >> "$stage/tests.list"
         cp "$root/build/$a/tests/unit" "$stage/bin/unit.$a"
         echo "/bin/unit.$a${tab}--no-colors" >> "$stage/tests.list"
         cp "$root/build/$a/tests/libaio_time64" "$stage/bin/libaio_time64.$a"
