@@ -7,6 +7,9 @@
 #   arch_get A KEY    KEY's value in arch/A/arch.env (empty when unset)
 #   host_arch         the machine's own architecture: the one whose DETECT
 #                     condition holds for the system's cc (empty if none)
+#   install_arches PREFIX
+#                     cmake --install every architecture built under build/
+#                     into PREFIX, as a user would (rawaio-run's layout)
 #   forget_old_build DIR
 #                     a build folder configured by an older layout (another
 #                     toolchain file) is configured afresh: drop its cache
@@ -30,4 +33,10 @@ forget_old_build() {
     if [ -f "$1/CMakeCache.txt" ] && ! grep -q '^CMAKE_TOOLCHAIN_FILE.*/toolchain/rawaio.cmake$' "$1/CMakeCache.txt"; then
         rm -rf "$1/CMakeCache.txt" "$1/CMakeFiles"
     fi
+}
+install_arches() {
+    for a in $(arches); do
+        [ -f "$root/build/$a/CMakeCache.txt" ] || continue
+        cmake --install "$root/build/$a" --prefix "$1" > /dev/null || { echo "cmake --install build/$a failed" >&2; return 1; }
+    done
 }

@@ -31,9 +31,7 @@ check() {  # the output of the run just made equals cat's
 }
 
 # rawaio-run as a user has it: every architecture installed into a prefix.
-for arch in $(arches); do
-    cmake --install "build/$arch" --prefix "$work/prefix" > /dev/null
-done
+install_arches "$work/prefix"
 
 for arch in $(arches); do
     prog=build/$arch/programs/aiocat.stripped

@@ -18,11 +18,7 @@ arch=$(host_arch)
 build=$root/build/$arch
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for a in $(arches); do
-    [ -f "$root/build/$a/CMakeCache.txt" ] || continue
-    cmake --install "$root/build/$a" --prefix "$work/prefix" > /dev/null ||
-        { echo "FAIL: cmake --install build/$a"; echo "0 passed, 1 failed"; exit 1; }
-done
+install_arches "$work/prefix" || { echo "FAIL: cmake --install"; echo "0 passed, 1 failed"; exit 1; }
 run=$work/prefix/bin/rawaio-run
 probe=$build/tests/run_probe
 passed=0 failed=0

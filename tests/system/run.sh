@@ -230,11 +230,7 @@ boot() {
 # one prefix (cmake --install).
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
-for a in $(arches); do
-    [ -f "$root/build/$a/CMakeCache.txt" ] || continue
-    cmake --install "$root/build/$a" --prefix "$prefix" > /dev/null ||
-        { say "cmake --install build/$a failed"; echo "system: 0 passed, 1 failed, 0 skipped"; exit 1; }
-done
+install_arches "$prefix" || { echo "system: 0 passed, 1 failed, 0 skipped"; exit 1; }
 
 status=0
 total_ok=0 total_fail=0 total_skip=0
