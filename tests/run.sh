@@ -35,18 +35,22 @@ done
 "$run" -- "$probe" signal 15 > out 2> err
 expect "rawaio-run: killed by SIGTERM: status 143 (128 + 15)" 143 "$?"
 
-# Both streams, every byte value, 300 blocks of 256 bytes each.
+# Both streams, every byte value, 1024 blocks of 256 bytes each: more
+# than the pipes hold when the program exits, and the console is slow
+# (about 100 KB/s on x86-64): every byte must still come.
 i=0
 while [ $i -lt 256 ]; do printf "\\$(printf %03o $i)"; i=$((i + 1)); done > up
 i=255
 while [ $i -ge 0 ]; do printf "\\$(printf %03o $i)"; i=$((i - 1)); done > down
+cat up up up up up up up up > up8; cat down down down down down down down down > down8
+cat up8 up8 up8 up8 up8 up8 up8 up8 > up64; cat down8 down8 down8 down8 down8 down8 down8 down8 > down64
 : > up.all; : > down.all
 i=0
-while [ $i -lt 300 ]; do cat up >> up.all; cat down >> down.all; i=$((i + 1)); done
-"$run" -- "$probe" streams 300 > out 2> err
+while [ $i -lt 16 ]; do cat up64 >> up.all; cat down64 >> down.all; i=$((i + 1)); done
+"$run" -- "$probe" streams 1024 > out 2> err
 rc=$?
 if [ $rc -eq 0 ] && cmp -s out up.all && cmp -s err down.all; then
-    ok "rawaio-run: standard output and standard error arrive byte for byte and apart (76800 bytes each, every byte value)"
+    ok "rawaio-run: standard output and standard error arrive byte for byte and apart (256 KiB each, every byte value, most of it after the program's exit)"
 else
     bad "rawaio-run: streams: status $rc, stdout $(wc -c < out) bytes ($(cmp -s out up.all && echo same || echo differs)), stderr $(wc -c < err) bytes ($(cmp -s err down.all && echo same || echo differs))"
 fi
@@ -86,6 +90,10 @@ refused() {  # refused WHAT PATTERN COMMAND...
     if [ $rc -eq 125 ] && grep -q "$pattern" err && [ $(($(date +%s) - start)) -lt 60 ]; then ok "rawaio-run: $what: 125, '$(cat err)'"
     else bad "rawaio-run: $what: status $rc: $(cat err)"; fi
 }
+refused "an option without its value is refused" "needs a value" "$run" --file
+refused "a time limit of 0 is refused" "at least 1" "$run" --timeout 0 -- "$probe" exit 0
+# shellcheck disable=SC2046
+refused "more arguments than the guest takes are refused" "too many arguments" "$run" -- "$probe" exit 0 $(seq 4000)
 refused "a dynamically linked program is refused" "dynamically linked" "$run" -- /bin/ls
 refused "a file that is not ELF is refused" "not an ELF" "$run" -- "$root/README.md"
 other=""

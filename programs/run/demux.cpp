@@ -11,7 +11,7 @@
 //   rawaio-run-demux STATUS [LOG]
 //
 // Console lines that are not the protocol's (the kernel's messages) go to
-// LOG when given. A "Kernel panic" line makes the verdict "panic" unless
+// LOG when given ("-": standard error). A "Kernel panic" line makes the verdict "panic" unless
 // the program's status came first.
 #include <rawaio/runtime.hpp>
 #include <rawaio/sys.hpp>
@@ -86,7 +86,9 @@ int main(int argc, char** argv) {
         rt::err() << "usage: rawaio-run-demux STATUS [LOG]\n";
         return 2;
     }
-    if (argc > 2) {
+    if (argc > 2 && rt::streq(argv[2], "-")) {
+        log_fd = 2;  // the program's standard error, shared: written in order
+    } else if (argc > 2) {
         const long fd = sys::open(argv[2], sys::o_wronly | sys::o_creat | sys::o_trunc | sys::o_cloexec, 0644);
         if (!is_error(fd)) log_fd = static_cast<int>(fd);
     }

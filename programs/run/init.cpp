@@ -28,8 +28,10 @@
 // Anything else on the console (the kernel's messages) is not the
 // program's. Hex survives the console's line discipline (\n becomes \r\n
 // there) and whatever the host's terminal would make of raw bytes. The
-// host side is rawaio-run-demux. The program's descendants that outlive
-// it may keep writing for one second; then every process left is killed.
+// host side is rawaio-run-demux. Every byte the program wrote is sent,
+// however slow the console. Its descendants that outlive it and keep its
+// output open are killed (with every process left) once nothing has come
+// for one second.
 #include <rawaio/runtime.hpp>
 #include <rawaio/sys.hpp>
 
@@ -149,10 +151,11 @@ void setup_disk() {
     for (size_t i = 0; i <= k; ++i) disk_env[e + i] = path[i];
 }
 
-char argv_text[32768];
-char env_text[16384];
-char* args[256];
-char* envs[256];
+// What rawaio-run may pass (it refuses more before booting).
+char argv_text[262144];
+char env_text[65536];
+char* args[4096];
+char* envs[1024];
 
 // Split NUL-ended entries into list (nullptr-terminated): their count.
 size_t split(char* text, long len, char** list, size_t cap) {
@@ -194,10 +197,18 @@ int main() {
     if (is_error(r)) fail("mount /tmp", r);
     setup_disk();
 
-    const long alen = slurp("/rawaio-run/argv", argv_text, sizeof argv_text);
-    const size_t argc = is_error(alen) ? 0 : split(argv_text, alen, args, sizeof args / sizeof args[0]);
+    long alen = slurp("/rawaio-run/argv", argv_text, sizeof argv_text);
+    size_t argc = is_error(alen) ? 0 : split(argv_text, alen, args, sizeof args / sizeof args[0]);
     const long elen = slurp("/rawaio-run/env", env_text, sizeof env_text);
     size_t envc = is_error(elen) ? 0 : split(env_text, elen, envs, sizeof envs / sizeof envs[0] - 4);
+    // Never run the program with other arguments than it was given.
+    const bool too_much = static_cast<size_t>(alen) >= sizeof argv_text - 1 || argc >= sizeof args / sizeof args[0] - 1 ||
+                          static_cast<size_t>(elen) >= sizeof env_text - 1 || envc >= sizeof envs / sizeof envs[0] - 5;
+    if (too_much) {
+        fail("the arguments or the environment do not fit rawaio-init's buffers", 0);
+        argc = 0;
+        alen = 0;
+    }
     envs[envc++] = const_cast<char*>("PATH=/work:/bin");
     envs[envc++] = const_cast<char*>("HOME=/tmp");
     if (disk_env[rt::strlen("RAWAIO_RUN_DISK=")] != 0) envs[envc++] = disk_env;
@@ -205,7 +216,8 @@ int main() {
 
     int out_pipe[2], err_pipe[2];
     long pid = -1;
-    if (argc == 0) {
+    if (too_much) {
+    } else if (argc == 0) {
         fail("no program (/rawaio-run/argv)", is_error(alen) ? alen : 0);
     } else if (is_error(r = sys::pipe2(out_pipe, sys::o_cloexec)) || is_error(r = sys::pipe2(err_pipe, sys::o_cloexec))) {
         fail("pipe", r);
@@ -235,11 +247,16 @@ int main() {
 
     int status = 0;
     bool ended = pid < 0;
-    int64_t ended_at = 0;
     if (pid > 0) {
         sys::pollfd fds[2] = {{out_pipe[0], sys::pollin_events, 0}, {err_pipe[0], sys::pollin_events, 0}};
         bool open[2] = {true, true};
+        bool killed = false;
+        int64_t quiet_since = 0;  // since the program's end, or its last output after that
         static unsigned char buf[96];
+        // Every byte the pipes hold goes out, however slow the console: the
+        // loop ends at end of file on both. Descendants that keep a pipe
+        // open but write nothing for one second after the program's end
+        // are killed (with every other process), which ends the files.
         while (open[0] || open[1]) {
             // Reap whatever ended (the program, or orphans handed to init).
             int st = 0;
@@ -248,10 +265,12 @@ int main() {
                 if (w == pid) {
                     status = st;
                     ended = true;
-                    ended_at = rt::monotonic_ns();
+                    quiet_since = rt::monotonic_ns();
                 }
-            // After the program's end its descendants get one second.
-            if (ended && rt::monotonic_ns() - ended_at > 1000000000) break;
+            if (ended && !killed && rt::monotonic_ns() - quiet_since > 1000000000) {
+                (void)sys::kill(-1, sigkill);
+                killed = true;
+            }
             for (int i = 0; i < 2; ++i) fds[i].fd = open[i] ? (i == 0 ? out_pipe[0] : err_pipe[0]) : -1;
             const kernel_timespec tick{0, 100000000};
             const long n = sys::ppoll(fds, 2, &tick);
@@ -259,12 +278,15 @@ int main() {
             for (int i = 0; i < 2; ++i) {
                 if (!open[i] || fds[i].revents == 0) continue;
                 const long got = sys::read(fds[i].fd, buf, sizeof buf);
-                if (got > 0) emit(i == 0 ? "o " : "e ", buf, static_cast<size_t>(got));
-                else if (got == 0 || errno_of(got) != Errno::eintr) open[i] = false;
+                if (got > 0) {
+                    emit(i == 0 ? "o " : "e ", buf, static_cast<size_t>(got));
+                    if (ended) quiet_since = rt::monotonic_ns();
+                } else if (got == 0 || errno_of(got) != Errno::eintr) {
+                    open[i] = false;
+                }
             }
         }
-        // Whatever is left: the program (when its descendants kept the
-        // pipes open past the grace), then everything else.
+        // The program, when its pipes ended before it did; then everything else.
         if (!ended) {
             long w;
             do w = sys::wait4(pid, &status, 0);
