@@ -59,10 +59,10 @@ fi
 # aiocat prints both through the kernel's AIO.
 head -c 300001 /dev/urandom > blob
 cp "$root/README.md" readme.md
-cat blob readme.md > want
-"$run" --file blob:/data/blob -- "$build/programs/aiocat" -v /data/blob readme.md > out 2> err
+cat blob readme.md blob > want
+"$run" --file blob:/data/blob -- "$build/programs/aiocat" -v /data/blob readme.md "$work/blob" > out 2> err
 rc=$?
-if [ $rc -eq 0 ] && cmp -s out want; then ok "rawaio-run: a --file and a file argument arrive byte for byte (aiocat prints them)"
+if [ $rc -eq 0 ] && cmp -s out want; then ok "rawaio-run: a --file, a relative and an absolute file argument (under /tmp) arrive byte for byte (aiocat prints them)"
 else bad "rawaio-run: files: status $rc, output $(wc -c < out) bytes, want $(wc -c < want): $(head -3 err)"; fi
 grep -q "kernel backend" err && ok "rawaio-run: aiocat used the kernel backend" || bad "rawaio-run: aiocat did not say kernel backend: $(head -3 err)"
 

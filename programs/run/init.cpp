@@ -5,8 +5,9 @@
 // standard output and standard error to the host over the console, tells
 // how the program ended, and powers the machine off.
 //
-// The system: devtmpfs on /dev, proc on /proc, sysfs on /sys, a tmpfs on
-// /tmp; with a scratch disk asked for (/rawaio-run/disk: its size in
+// The system: devtmpfs on /dev, proc on /proc, sysfs on /sys; /tmp is a
+// folder of the root file system, the initramfs's tmpfs (files rawaio-run
+// put under /tmp stay visible); with a scratch disk asked for (/rawaio-run/disk: its size in
 // bytes) and the loop driver in the initramfs (/lib/modules/loop.ko), a
 // loop device over a file of that size, a block device that takes
 // O_DIRECT, named in the program's environment as RAWAIO_RUN_DISK.
@@ -193,8 +194,6 @@ int main() {
     if (is_error(r)) fail("mount /proc", r);
     r = sys::mount("sysfs", "/sys", "sysfs", 0, nullptr);
     if (is_error(r)) fail("mount /sys", r);
-    r = sys::mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777");
-    if (is_error(r)) fail("mount /tmp", r);
     setup_disk();
 
     long alen = slurp("/rawaio-run/argv", argv_text, sizeof argv_text);
