@@ -196,18 +196,13 @@ int main() {
     if (is_error(r)) fail("mount /sys", r);
     setup_disk();
 
-    long alen = slurp("/rawaio-run/argv", argv_text, sizeof argv_text);
-    size_t argc = is_error(alen) ? 0 : split(argv_text, alen, args, sizeof args / sizeof args[0]);
+    const long alen = slurp("/rawaio-run/argv", argv_text, sizeof argv_text);
+    const size_t argc = is_error(alen) ? 0 : split(argv_text, alen, args, sizeof args / sizeof args[0]);
     const long elen = slurp("/rawaio-run/env", env_text, sizeof env_text);
     size_t envc = is_error(elen) ? 0 : split(env_text, elen, envs, sizeof envs / sizeof envs[0] - 4);
     // Never run the program with other arguments than it was given.
     const bool too_much = static_cast<size_t>(alen) >= sizeof argv_text - 1 || argc >= sizeof args / sizeof args[0] - 1 ||
                           static_cast<size_t>(elen) >= sizeof env_text - 1 || envc >= sizeof envs / sizeof envs[0] - 5;
-    if (too_much) {
-        fail("the arguments or the environment do not fit rawaio-init's buffers", 0);
-        argc = 0;
-        alen = 0;
-    }
     envs[envc++] = const_cast<char*>("PATH=/work:/bin");
     envs[envc++] = const_cast<char*>("HOME=/tmp");
     if (disk_env[rt::strlen("RAWAIO_RUN_DISK=")] != 0) envs[envc++] = disk_env;
@@ -216,6 +211,7 @@ int main() {
     int out_pipe[2], err_pipe[2];
     long pid = -1;
     if (too_much) {
+        fail("the arguments or the environment do not fit rawaio-init's buffers", 0);
     } else if (argc == 0) {
         fail("no program (/rawaio-run/argv)", is_error(alen) ? alen : 0);
     } else if (is_error(r = sys::pipe2(out_pipe, sys::o_cloexec)) || is_error(r = sys::pipe2(err_pipe, sys::o_cloexec))) {
