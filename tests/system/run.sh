@@ -21,21 +21,15 @@
 # files.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/rawaio/kernels
 limit=${RAWAIO_GUEST_TIMEOUT:-300}
 only=${RAWAIO_GUEST_ONLY:-}     # run only the AIO cases whose name contains this
 . "$root/scripts/arch.sh"
 . "$root/tests/native.sh"   # elf_kind: a library must share its program's class and machine
 targets=${*:-$(arches)}
-as_root=""
-[ "$(id -u)" -eq 0 ] || as_root="sudo"
-mkdir -p "$cache"
 
 say() { echo "system: $*"; }
 
-# The kernels: rawaio-run's own fetching (programs/run/kernel.sh), into
-# the same cache.
-RAWAIO_KERNEL_CACHE=$cache
+# The kernels: rawaio-run's own fetching (programs/run/kernel.sh) and cache.
 . "$root/programs/run/kernel.sh"
 
 # stage_dynamic PROGRAM LIBDIR: put what a dynamically linked PROGRAM
