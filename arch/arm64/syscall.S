@@ -3,6 +3,8 @@
 //
 // C prototype (AAPCS64):
 //   long rawaio_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+// The same entry is also rawaio_syscall0 ... rawaio_syscall5, each
+// declared with that many arguments after nr (include/rawaio/sys.hpp).
 //
 // Register map (caller -> kernel): nr x0 -> x8, a1..a6 x1..x6 -> x0..x5.
 // `svc #0` returns the result in x0 (-4095..-1 is -errno) and preserves
@@ -12,10 +14,12 @@
         .text
         .section .text.rawaio_syscall6, "ax", %progbits
         .balign 16
-        .globl  rawaio_syscall6
-        .hidden rawaio_syscall6
-        .type   rawaio_syscall6, %function
-rawaio_syscall6:
+        .irp    n, 0, 1, 2, 3, 4, 5, 6
+        .globl  rawaio_syscall\n
+        .hidden rawaio_syscall\n
+        .type   rawaio_syscall\n, %function
+rawaio_syscall\n:
+        .endr
         mov     x8, x0
         mov     x0, x1
         mov     x1, x2
@@ -25,7 +29,9 @@ rawaio_syscall6:
         mov     x5, x6
         svc     #0
         ret
-        .size   rawaio_syscall6, . - rawaio_syscall6
+        .irp    n, 0, 1, 2, 3, 4, 5, 6
+        .size   rawaio_syscall\n, . - rawaio_syscall\n
+        .endr
 
 // long rawaio_clone_vm(unsigned long flags, void* stack_top, void (*fn)(void*), void* arg)
 //

@@ -3,6 +3,8 @@
 //
 // C prototype (AAPCS, EABI):
 //   long rawaio_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+// The same entry is also rawaio_syscall0 ... rawaio_syscall5, each
+// declared with that many arguments after nr (include/rawaio/sys.hpp).
 //
 // Register map (caller -> kernel): nr r0 -> r7, a1..a3 r1..r3 -> r0..r2,
 // a4..a6 on the stack -> r3..r5. r4, r5 and r7 are callee-saved: pushed
@@ -15,10 +17,12 @@
         .arm
         .section .text.rawaio_syscall6, "ax", %progbits
         .balign 4
-        .globl  rawaio_syscall6
-        .hidden rawaio_syscall6
-        .type   rawaio_syscall6, %function
-rawaio_syscall6:
+        .irp    n, 0, 1, 2, 3, 4, 5, 6
+        .globl  rawaio_syscall\n
+        .hidden rawaio_syscall\n
+        .type   rawaio_syscall\n, %function
+rawaio_syscall\n:
+        .endr
         push    {r4, r5, r7, lr}
         mov     r7, r0
         mov     r0, r1
@@ -29,7 +33,9 @@ rawaio_syscall6:
         ldr     r5, [sp, #24]
         svc     #0
         pop     {r4, r5, r7, pc}
-        .size   rawaio_syscall6, . - rawaio_syscall6
+        .irp    n, 0, 1, 2, 3, 4, 5, 6
+        .size   rawaio_syscall\n, . - rawaio_syscall\n
+        .endr
 
 // long rawaio_clone_vm(unsigned long flags, void* stack_top, void (*fn)(void*), void* arg)
 //

@@ -3,6 +3,8 @@
 ;
 ; C prototype (cdecl, every argument on the stack):
 ;   long rawaio_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+; The same entry is also rawaio_syscall0 ... rawaio_syscall5, each
+; declared with that many arguments after nr (include/rawaio/sys.hpp).
 ;
 ; Register map (after the four pushes and the entry address below, the
 ; arguments start at esp+24):
@@ -34,8 +36,12 @@ rawaio_kernel_entry:
         dd      rawaio_int80
 
 section .text.rawaio_syscall6 progbits alloc exec nowrite align=16
-global rawaio_syscall6:function hidden (rawaio_syscall6.end - rawaio_syscall6)
-rawaio_syscall6:
+%assign n 0
+%rep 7
+global rawaio_syscall%+n:function hidden (rawaio_syscall6.end - rawaio_syscall6)
+rawaio_syscall%+n:
+%assign n n+1
+%endrep
         push    ebp
         push    edi
         push    esi

@@ -3,6 +3,8 @@
 //
 // C prototype (ELFv2):
 //   long rawaio_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+// The same entry is also rawaio_syscall0 ... rawaio_syscall5, each
+// declared with that many arguments after nr (include/rawaio/sys.hpp).
 //
 // Register map (caller -> kernel): nr r3 -> r0, a1..a6 r4..r9 -> r3..r8.
 // `sc` returns the result in r3. A failure sets the summary-overflow bit
@@ -15,10 +17,12 @@
         .abiversion 2
         .section .text.rawaio_syscall6, "ax", @progbits
         .balign 4
-        .globl  rawaio_syscall6
-        .hidden rawaio_syscall6
-        .type   rawaio_syscall6, @function
-rawaio_syscall6:
+        .irp    n, 0, 1, 2, 3, 4, 5, 6
+        .globl  rawaio_syscall\n
+        .hidden rawaio_syscall\n
+        .type   rawaio_syscall\n, @function
+rawaio_syscall\n:
+        .endr
         mr      0, 3
         mr      3, 4
         mr      4, 5
@@ -30,7 +34,9 @@ rawaio_syscall6:
         bnslr
         neg     3, 3
         blr
-        .size   rawaio_syscall6, . - rawaio_syscall6
+        .irp    n, 0, 1, 2, 3, 4, 5, 6
+        .size   rawaio_syscall\n, . - rawaio_syscall\n
+        .endr
 
 // long rawaio_clone_vm(unsigned long flags, void* stack_top, void (*fn)(void*), void* arg)
 //

@@ -3,6 +3,8 @@
 //
 // C prototype (RISC-V LP64D calling convention):
 //   long rawaio_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+// The same entry is also rawaio_syscall0 ... rawaio_syscall5, each
+// declared with that many arguments after nr (include/rawaio/sys.hpp).
 //
 // Register map (caller -> kernel): nr a0 -> a7, a1..a6 a1..a6 -> a0..a5.
 // `ecall` returns the result in a0 (-4095..-1 is -errno) and preserves
@@ -11,10 +13,12 @@
 
         .section .text.rawaio_syscall6, "ax", %progbits
         .balign 4
-        .globl  rawaio_syscall6
-        .hidden rawaio_syscall6
-        .type   rawaio_syscall6, %function
-rawaio_syscall6:
+        .irp    n, 0, 1, 2, 3, 4, 5, 6
+        .globl  rawaio_syscall\n
+        .hidden rawaio_syscall\n
+        .type   rawaio_syscall\n, %function
+rawaio_syscall\n:
+        .endr
         mv      a7, a0
         mv      a0, a1
         mv      a1, a2
@@ -24,7 +28,9 @@ rawaio_syscall6:
         mv      a5, a6
         ecall
         ret
-        .size   rawaio_syscall6, . - rawaio_syscall6
+        .irp    n, 0, 1, 2, 3, 4, 5, 6
+        .size   rawaio_syscall\n, . - rawaio_syscall\n
+        .endr
 
 // long rawaio_clone_vm(unsigned long flags, void* stack_top, void (*fn)(void*), void* arg)
 //

@@ -3,6 +3,8 @@
 //
 // C prototype (s390x ELF ABI):
 //   long rawaio_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+// The same entry is also rawaio_syscall0 ... rawaio_syscall5, each
+// declared with that many arguments after nr (include/rawaio/sys.hpp).
 //
 // Register map (caller -> kernel): nr r2 -> r1, a1..a4 r3..r6 -> r2..r5,
 // a5 160(r15) -> r6, a6 168(r15) -> r7 (the sixth and seventh C arguments
@@ -15,10 +17,12 @@
 
         .section .text.rawaio_syscall6, "ax", @progbits
         .balign 4
-        .globl  rawaio_syscall6
-        .hidden rawaio_syscall6
-        .type   rawaio_syscall6, @function
-rawaio_syscall6:
+        .irp    n, 0, 1, 2, 3, 4, 5, 6
+        .globl  rawaio_syscall\n
+        .hidden rawaio_syscall\n
+        .type   rawaio_syscall\n, @function
+rawaio_syscall\n:
+        .endr
         stmg    %r6, %r7, 48(%r15)
         lgr     %r1, %r2
         lgr     %r2, %r3
@@ -30,7 +34,9 @@ rawaio_syscall6:
         svc     0
         lmg     %r6, %r7, 48(%r15)
         br      %r14
-        .size   rawaio_syscall6, . - rawaio_syscall6
+        .irp    n, 0, 1, 2, 3, 4, 5, 6
+        .size   rawaio_syscall\n, . - rawaio_syscall\n
+        .endr
 
 // long rawaio_clone_vm(unsigned long flags, void* stack_top, void (*fn)(void*), void* arg)
 //

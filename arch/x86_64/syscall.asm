@@ -3,6 +3,8 @@
 ;
 ; C prototype (System V AMD64):
 ;   long rawaio_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+; The same entry is also rawaio_syscall0 ... rawaio_syscall5, each
+; declared with that many arguments after nr (include/rawaio/sys.hpp).
 ;
 ; Register map (caller -> kernel):
 ;   nr  rdi -> rax        a4  r8      -> r10   (the kernel's 4th is r10, not rcx)
@@ -17,8 +19,12 @@ bits 64
 default rel
 
 section .text.rawaio_syscall6 progbits alloc exec nowrite align=16
-global rawaio_syscall6:function hidden (rawaio_syscall6.end - rawaio_syscall6)
-rawaio_syscall6:
+%assign n 0
+%rep 7
+global rawaio_syscall%+n:function hidden (rawaio_syscall6.end - rawaio_syscall6)
+rawaio_syscall%+n:
+%assign n n+1
+%endrep
         mov     rax, rdi
         mov     rdi, rsi
         mov     rsi, rdx

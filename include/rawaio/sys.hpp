@@ -16,21 +16,21 @@
 #include <rawaio/errno.hpp>
 #include <rawaio/arch.hpp>
 
-extern "C" long rawaio_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
-
-// The same stub, declared with fewer arguments: a call passes only the
-// arguments the system call takes, and the stub hands the kernel whatever
-// the remaining argument registers (or stack slots) hold, which the kernel
-// does not read (C libraries' syscall(2) does the same). Every call site
-// saves the instructions that would zero them. A call that must pass 0
-// passes it.
+// The one stub (arch/<arch>/syscall), under one name per argument count: a
+// call passes only the arguments the system call takes, and the stub hands
+// the kernel whatever the remaining argument registers (or stack slots)
+// hold, which the kernel does not read (C libraries' syscall(2) does the
+// same). Every call site saves the instructions that would zero them. A
+// call that must pass 0 passes it. Each name is a symbol of its own, so
+// that each has one prototype (link-time optimisation compares them).
 extern "C" {
-long rawaio_syscall_0(long nr) __asm__("rawaio_syscall6");
-long rawaio_syscall_1(long nr, long) __asm__("rawaio_syscall6");
-long rawaio_syscall_2(long nr, long, long) __asm__("rawaio_syscall6");
-long rawaio_syscall_3(long nr, long, long, long) __asm__("rawaio_syscall6");
-long rawaio_syscall_4(long nr, long, long, long, long) __asm__("rawaio_syscall6");
-long rawaio_syscall_5(long nr, long, long, long, long, long) __asm__("rawaio_syscall6");
+long rawaio_syscall0(long nr);
+long rawaio_syscall1(long nr, long);
+long rawaio_syscall2(long nr, long, long);
+long rawaio_syscall3(long nr, long, long, long);
+long rawaio_syscall4(long nr, long, long, long, long);
+long rawaio_syscall5(long nr, long, long, long, long, long);
+long rawaio_syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 }
 
 namespace rawaio::sys {
@@ -47,12 +47,12 @@ template <class... A>
 inline long syscall(long nr, A... a) {
     constexpr size_t n = sizeof...(A);
     static_assert(n <= 6, "a Linux system call takes at most six arguments");
-    if constexpr (n == 0) return rawaio_syscall_0(nr);
-    else if constexpr (n == 1) return rawaio_syscall_1(nr, detail::arg(a)...);
-    else if constexpr (n == 2) return rawaio_syscall_2(nr, detail::arg(a)...);
-    else if constexpr (n == 3) return rawaio_syscall_3(nr, detail::arg(a)...);
-    else if constexpr (n == 4) return rawaio_syscall_4(nr, detail::arg(a)...);
-    else if constexpr (n == 5) return rawaio_syscall_5(nr, detail::arg(a)...);
+    if constexpr (n == 0) return rawaio_syscall0(nr);
+    else if constexpr (n == 1) return rawaio_syscall1(nr, detail::arg(a)...);
+    else if constexpr (n == 2) return rawaio_syscall2(nr, detail::arg(a)...);
+    else if constexpr (n == 3) return rawaio_syscall3(nr, detail::arg(a)...);
+    else if constexpr (n == 4) return rawaio_syscall4(nr, detail::arg(a)...);
+    else if constexpr (n == 5) return rawaio_syscall5(nr, detail::arg(a)...);
     else return rawaio_syscall6(nr, detail::arg(a)...);
 }
 
