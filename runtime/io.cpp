@@ -9,12 +9,22 @@ namespace rawaio::rt {
 namespace {
 char out_buf[1024];
 char err_buf[256];
-constinit Out out_(1, out_buf, sizeof out_buf);
-constinit Out err_(2, err_buf, sizeof err_buf);
+// Zero-initialised, and bound on first use: a program whose only data
+// they would be has no data section at all (docs/sizes.md).
+constinit Out out_;
+constinit Out err_;
 }  // namespace
 
-Out& out() { return out_; }
-Out& err() { return err_; }
+// Binding stores the same three values each time (harmless if two threads
+// race here); it never touches what is buffered.
+Out& out() {
+    if (!out_.buf_) out_.fd_ = 1, out_.cap_ = sizeof out_buf, out_.buf_ = out_buf;
+    return out_;
+}
+Out& err() {
+    if (!err_.buf_) err_.fd_ = 2, err_.cap_ = sizeof err_buf, err_.buf_ = err_buf;
+    return err_;
+}
 
 namespace {
 __attribute__((cold)) int flush_for_exit(int status) {
@@ -23,10 +33,10 @@ __attribute__((cold)) int flush_for_exit(int status) {
         const char* me = process().argc > 0 ? process().argv[0] : "rawaio";
         for (const char* s = me; *s; ++s)
             if (*s == '/' && s[1]) me = s + 1;
-        err_ << me << ": write error: " << name(out_.error()) << " (" << message(out_.error()) << ")\n";
+        err() << me << ": write error: " << name(out_.error()) << " (" << message(out_.error()) << ")\n";
         if (status == 0) status = 1;
     }
-    (void)err_.flush();
+    (void)err_.flush();  // nothing to write if never bound
     return status;
 }
 }  // namespace
@@ -145,22 +155,15 @@ long write_all(int fd, const void* buf, size_t n) {
 
 Out& Out::str(const char* s) { return str(s, strlen(s)); }
 
+// A byte at a time: the smallest loop, and output is never the hot path
+// (bulk data goes through write_all). Standard error is line-buffered: a
+// newline written to fd 2 flushes.
 Out& Out::str(const char* s, size_t n) {
-    if (failed_) return *this;
-    bool newline = false;
-    while (n) {
-        if (n_ == cap_ && !flush()) return *this;
-        size_t k = cap_ - n_;
-        if (k > n) k = n;
-        for (size_t i = 0; i < k; ++i) {
-            buf_[n_ + i] = s[i];
-            newline |= s[i] == '\n';
-        }
-        n_ += k;
-        s += k;
-        n -= k;
+    for (size_t i = 0; i < n && !failed_; ++i) {
+        if (n_ == cap_ && (!flush() || !cap_)) break;  // cap_ 0: not bound, dropped
+        buf_[n_++] = s[i];
+        if (s[i] == '\n' && fd_ == 2) (void)flush();
     }
-    if (newline && fd_ == 2) (void)flush();
     return *this;
 }
 

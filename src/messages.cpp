@@ -9,7 +9,8 @@
 namespace rawaio {
 namespace {
 
-constexpr char messages[] =
+// Aligned as errno.cpp's names.
+alignas(2) constexpr char messages[] =
     "Success\0"
     "Operation not permitted\0"
     "No such file or directory\0"

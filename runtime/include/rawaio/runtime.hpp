@@ -86,6 +86,9 @@ public:
     // buf (cap bytes) is the writer's buffer; it keeps the object itself
     // small so that a static Out costs a few bytes of .data, the buffer .bss.
     constexpr Out(int fd, char* buf, size_t cap) : fd_(fd), buf_(buf), cap_(cap) {}
+    // Not bound to a file: drops what it is given. (out() and err() bind
+    // theirs on first use, so that they need no initialised data.)
+    constexpr Out() = default;
     Out& str(const char* s);
     Out& str(const char* s, size_t n);
     Out& ch(char c) { return str(&c, 1); }
@@ -106,11 +109,13 @@ public:
     int fd() const { return fd_; }
 
 private:
-    int fd_;
+    friend Out& out();
+    friend Out& err();
+    int fd_ = 0;
     bool failed_ = false;
     Errno error_ = Errno::ok;
-    char* buf_;
-    size_t cap_;
+    char* buf_ = nullptr;
+    size_t cap_ = 0;
     size_t n_ = 0;
 };
 
