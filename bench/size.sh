@@ -23,7 +23,8 @@ row() {  # row LABEL PATH-IN-BUILD: each architecture's file size, or "-"
 }
 row "rawaio tiny (stripped)" programs/tiny.stripped
 row "rawaio aiocat (stripped)" programs/aiocat.stripped
-for p in hello_aio hello_aio_kernel_only hello_aio_kernel_only_terse aiocat_kernel_only aiocat_kernel_only_terse \
+for p in hello_aio hello_aio_kernel_only hello_aio_kernel_only_terse hello_aio_kernel_only_terse_lto \
+         aiocat_kernel_only aiocat_kernel_only_terse aiocat_kernel_only_terse_lto \
          readcat; do
     row "rawaio $p (stripped)" "bench/$p.stripped"
 done

@@ -43,3 +43,25 @@ if(RAWAIO_UBSAN_TRAP)
   target_compile_options(rawaio_freestanding_flags INTERFACE
     "$<$<COMPILE_LANGUAGE:C,CXX>:-fsanitize=undefined;-fsanitize-undefined-trap-on-error;-fno-sanitize=vptr>")
 endif()
+
+# Whole-program optimisation, a choice made when a program is built
+# (docs/sizes.md). rawaio's static libraries carry GCC's intermediate code
+# beside their machine code (fat objects): a program linked the ordinary
+# way uses the machine code; one compiled and linked with -flto
+# (rawaio_whole_program, rawaio::whole_program, rawaio-c++ --whole-program)
+# is optimised across its own code and rawaio's, and drops what no path
+# reaches. The archives are written with the compiler's own ar, whose
+# index lists the intermediate code's symbols. Two files stay machine code
+# only: the start-up, which calls main whatever its declaration, and the
+# memory functions, which the code generator may call after the
+# intermediate code has been optimised.
+add_library(rawaio_lto_objects INTERFACE)
+add_library(rawaio_whole_program INTERFACE)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_AR AND CMAKE_CXX_COMPILER_RANLIB)
+  set(CMAKE_AR ${CMAKE_CXX_COMPILER_AR})
+  set(CMAKE_RANLIB ${CMAKE_CXX_COMPILER_RANLIB})
+  set(RAWAIO_WHOLE_PROGRAM_OPTIONS -flto=auto)
+  target_compile_options(rawaio_lto_objects INTERFACE "$<$<COMPILE_LANGUAGE:C,CXX>:-flto=auto;-ffat-lto-objects>")
+  target_compile_options(rawaio_whole_program INTERFACE "$<$<COMPILE_LANGUAGE:C,CXX>:${RAWAIO_WHOLE_PROGRAM_OPTIONS}>")
+  target_link_options(rawaio_whole_program INTERFACE ${RAWAIO_WHOLE_PROGRAM_OPTIONS})
+endif()

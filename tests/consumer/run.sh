@@ -66,6 +66,17 @@ small() {
     esac
 }
 
+# whole WHAT PROGRAM SMALL FULL: the program also optimised as a whole
+# (link-time optimisation) does what the small one does, and is smaller
+# than it (built -O2; this one -Os or -O2).
+whole() {
+    small "$1" "$2" "$4"
+    "$strip" -o "$work/s3" "$3"
+    s3=$(wc -c < "$work/s3")
+    if [ "$s1" -lt "$s3" ]; then ok "$1: $s1 bytes stripped, smaller than without it ($s3)"
+    else bad "$1: $s1 bytes stripped, not smaller than without it ($s3)"; fi
+}
+
 for arch in $(arches); do
     m=$(arch_get "$arch" TARGET_FLAGS)
     b=$work/cmake-$arch
@@ -80,6 +91,7 @@ for arch in $(arches); do
         run "$arch" "$work/out" "$b/hello_aio" "$data"; check "$arch: rawaio::runtime no-libc program" "$work/out" "$work/want4k"
         run "$arch" "$work/out" "$b/hosted" "$data"; check "$arch: rawaio::aio in a hosted program" "$work/out" "$work/want4k"
         small "$arch: rawaio::kernel_only + rawaio::terse_errors" "$b/hello_small" "$b/hello_aio"
+        whole "$arch: + rawaio::whole_program" "$b/hello_whole" "$b/hello_small" "$b/hello_aio"
         run "$arch" "$work/out" "$b/libaio_user" "$data"; check "$arch: rawaio::libaio_shared (libaio.so.1)" "$work/out" "$work/want4k"
     else
         cat "$work/cfg.log" "$work/build.log"; bad "$arch: find_package(rawaio) project"
@@ -96,6 +108,8 @@ for arch in $(arches); do
         done
         small "$arch: hello_small_pc (pkg-config's kernel_only and terse_errors)" "$mk/hello_small_pc" "$mk/hello_pc"
         small "$arch: hello_small_wrapped (--kernel-only --terse-errors)" "$mk/hello_small_wrapped" "$mk/hello_wrapped"
+        whole "$arch: hello_whole_pc (pkg-config's whole_program)" "$mk/hello_whole_pc" "$mk/hello_small_pc" "$mk/hello_pc"
+        whole "$arch: hello_whole_wrapped (--whole-program)" "$mk/hello_whole_wrapped" "$mk/hello_small_wrapped" "$mk/hello_wrapped"
         for p in copy_pc copy_wrapped; do
             : > "$work/copy"
             how=natively

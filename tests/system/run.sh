@@ -152,7 +152,7 @@ boot() {
         echo "@cmp${tab}/tmp/tiny.$a${tab}/data/blob.512" >> "$stage/tests.list"
         # The link-time variants (tests/variants.sh natively): the kernel
         # -only ones can print the file only through the kernel's AIO.
-        for v in hello_aio hello_aio_kernel_only hello_aio_kernel_only_terse; do
+        for v in hello_aio hello_aio_kernel_only hello_aio_kernel_only_terse hello_aio_kernel_only_terse_lto; do
             cp "$root/build/$a/bench/$v.stripped" "$stage/bin/$v.$a"
             echo "/bin/$v.$a${tab}/data/blob${tab}>/tmp/$v.$a" >> "$stage/tests.list"
             echo "@cmp${tab}/tmp/$v.$a${tab}/data/blob.4k" >> "$stage/tests.list"

@@ -57,6 +57,9 @@ list(JOIN _link " " RAWAIO_CONSUMER_LINK_FLAGS)
 # consumer's compiler needs to build for it.
 set(RAWAIO_M "${RAWAIO_ARCH_TARGET_FLAGS}")
 
+# Whole-program optimisation (toolchain/flags.cmake), for consumers.
+list(JOIN RAWAIO_WHOLE_PROGRAM_OPTIONS " " RAWAIO_WHOLE_PROGRAM_FLAGS)
+
 set(_pkg ${PROJECT_SOURCE_DIR}/toolchain/package)
 set(_out ${PROJECT_BINARY_DIR}/package)
 configure_file(${_pkg}/rawaioConfig.cmake.in ${_out}/rawaioConfig.cmake @ONLY)
