@@ -26,14 +26,40 @@ Out& err() {
     return err_;
 }
 
+const char* program_name() {
+    const Process& p = process();
+    const char* me = p.argc > 0 ? p.argv[0] : "rawaio";
+    for (const char* s = me; *s; ++s)
+        if (*s == '/' && s[1]) me = s + 1;
+    return me;
+}
+
+Out& warn() { return err() << program_name() << ": "; }
+
+void warn(const char* what, Errno e) {
+    Out& o = warn();
+    if (what && *what) o << what << ": ";
+    o << e << '\n';
+}
+
+[[noreturn]] void die(int status, const char* what, Errno e) {
+    warn(what, e);
+    exit(status);
+}
+
+}  // namespace rawaio::rt
+
+// The exit handlers (runtime/atexit.cpp), linked only when a program
+// registers one.
+extern "C" void rawaio_run_exit_handlers() __attribute__((weak));
+
+namespace rawaio::rt {
+
 namespace {
 __attribute__((cold)) int flush_for_exit(int status) {
+    if (rawaio_run_exit_handlers) rawaio_run_exit_handlers();
     if (!out_.flush()) {
-        // The program's name as it was started, without its directory.
-        const char* me = process().argc > 0 ? process().argv[0] : "rawaio";
-        for (const char* s = me; *s; ++s)
-            if (*s == '/' && s[1]) me = s + 1;
-        err() << me << ": write error: " << name(out_.error()) << " (" << message(out_.error()) << ")\n";
+        err() << program_name() << ": write error: " << name(out_.error()) << " (" << message(out_.error()) << ")\n";
         if (status == 0) status = 1;
     }
     (void)err_.flush();  // nothing to write if never bound
@@ -181,6 +207,17 @@ Out& Out::hex(uint64_t v) {
     char b[18] = {'0', 'x'};
     return str(b, 2 + format_hex(b + 2, v));
 }
+
+Out& Out::operator<<(Padded p) {
+    char b[40];
+    char* digits = b + 20;
+    const size_t n = p.base == 16 ? format_hex(digits, p.value) : format_u64(digits, p.value);
+    size_t pad = p.width > n ? p.width - n : 0;
+    while (pad--) *--digits = p.fill;
+    return str(digits, static_cast<size_t>(b + 20 + n - digits));
+}
+
+Out& Out::operator<<(Errno e) { return str(message(e)); }
 
 bool Out::flush() {
     if (failed_) return false;

@@ -42,19 +42,23 @@ option(RAWAIO_UBSAN_TRAP "build freestanding code with -fsanitize=undefined in t
 if(RAWAIO_UBSAN_TRAP)
   target_compile_options(rawaio_freestanding_flags INTERFACE
     "$<$<COMPILE_LANGUAGE:C,CXX>:-fsanitize=undefined;-fsanitize-undefined-trap-on-error;-fno-sanitize=vptr>")
+  # Also when linking: the link-time optimisation of rawaio's libraries
+  # (below) generates their code then, in trap mode only if told so.
+  target_link_options(rawaio_freestanding_flags INTERFACE
+    -fsanitize=undefined -fsanitize-undefined-trap-on-error -fno-sanitize=vptr)
 endif()
 
-# Whole-program optimisation, a choice made when a program is built
-# (docs/sizes.md). rawaio's static libraries carry GCC's intermediate code
-# beside their machine code (fat objects): a program linked the ordinary
-# way uses the machine code; one compiled and linked with -flto
-# (rawaio_whole_program, rawaio::whole_program, rawaio-c++ --whole-program)
-# is optimised across its own code and rawaio's, and drops what no path
-# reaches. The archives are written with the compiler's own ar, whose
-# index lists the intermediate code's symbols. Two files stay machine code
-# only: the start-up, which calls main whatever its declaration, and the
-# memory functions, which the code generator may call after the
-# intermediate code has been optimised.
+# Link-time optimisation (docs/sizes.md). rawaio's static libraries carry
+# GCC's intermediate code beside their machine code (fat objects). GCC's
+# linker plugin optimises that code at every link: rawaio's own functions
+# together, the program's with them only when it is compiled and linked
+# with -flto too (rawaio_whole_program, rawaio::whole_program, rawaio-c++
+# --whole-program: the whole program). The machine code serves links with
+# -fno-lto and linkers without GCC's plugin. The archives are written with
+# the compiler's own ar, whose index lists the intermediate code's symbols.
+# Two files stay machine code only: the start-up, which calls main
+# whatever its declaration, and the memory functions, which the code
+# generator may call after the intermediate code has been optimised.
 add_library(rawaio_lto_objects INTERFACE)
 add_library(rawaio_whole_program INTERFACE)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_AR AND CMAKE_CXX_COMPILER_RANLIB)

@@ -6,6 +6,7 @@
 //
 //   test_runtime alpha "b e t a" [--only=NAME]   with RAWAIO_TEST_ENV=42
 #include <rawaio/aio.hpp>
+#include <rawaio/file.hpp>
 
 #include "check.hpp"
 #include "common.hpp"
@@ -165,6 +166,83 @@ void files_large_offsets(Case& c) {
     CHECK_RAW_ERR(c, sys::pread64(f.fd, back, 1, -1), Errno::einval);
 }
 
+// lseek with 64-bit offsets on every ABI (_llseek on 32-bit ones), and
+// fstatx: what a regular file, a pipe and a directory are.
+void seek_and_stat(Case& c) {
+    TempFile f("seek");
+    REQUIRE(c, f.fd >= 0);
+    const int64_t far = (6LL << 30) + 5;  // past 4 GiB: the high word matters
+    CHECK_EQ(c, sys::pwrite64(f.fd, "xyz", 3, far), 3);
+    int64_t pos = -1;
+    CHECK_EQ(c, sys::lseek(f.fd, 0, sys::seek_end, &pos), 0);
+    CHECK_EQ(c, pos, far + 3);
+    CHECK_EQ(c, sys::lseek(f.fd, far + 1, sys::seek_set, &pos), 0);
+    CHECK_EQ(c, pos, far + 1);
+    char b[2] = {};
+    CHECK_EQ(c, sys::read(f.fd, b, 2), 2);
+    CHECK(c, b[0] == 'y' && b[1] == 'z');
+    CHECK_EQ(c, sys::lseek(f.fd, -3, sys::seek_cur, &pos), 0);
+    CHECK_EQ(c, pos, far);
+    pos = 77;
+    CHECK_RAW_ERR(c, sys::lseek(f.fd, -1, sys::seek_set, &pos), Errno::einval);
+    CHECK_EQ(c, pos, 77);  // untouched on failure
+    CHECK_RAW_ERR(c, sys::lseek(f.fd, 0, 99, &pos), Errno::einval);
+
+    sys::statx_buf st{};
+    CHECK_EQ(c, sys::fstatx(f.fd, sys::statx_basic_stats, &st), 0);
+    CHECK(c, (st.stx_mask & (sys::statx_type | sys::statx_size)) == (sys::statx_type | sys::statx_size));
+    CHECK(c, sys::s_isreg(st.stx_mode));
+    CHECK_EQ(c, st.stx_size, static_cast<uint64_t>(far + 3));
+    CHECK(c, st.stx_blocks < 64);  // sparse: the gap has no blocks
+    CHECK(c, st.stx_nlink <= 1);   // 0 once unlinked (TempFile may have)
+    int p[2];
+    REQUIRE(c, !is_error(sys::pipe2(p, sys::o_cloexec)));
+    CHECK_EQ(c, sys::fstatx(p[0], sys::statx_type, &st), 0);
+    CHECK(c, sys::s_isfifo(st.stx_mode));
+    CHECK_RAW_ERR(c, sys::lseek(p[0], 0, sys::seek_cur, &pos), Errno::espipe);
+    (void)sys::close(p[0]);
+    (void)sys::close(p[1]);
+    CHECK_EQ(c, sys::statx(sys::at_fdcwd, "/", 0, sys::statx_type | sys::statx_ino, &st), 0);
+    CHECK(c, sys::s_isdir(st.stx_mode));
+    CHECK_RAW_ERR(c, sys::fstatx(9999, sys::statx_type, &st), Errno::ebadf);
+}
+
+// open_direct: O_DIRECT where the file system takes it, with an alignment
+// that works (a read at it succeeds; where the kernel said it, a read off
+// it is refused); the page cache where it refuses (procfs); open's errors.
+void open_direct_file(Case& c) {
+    TempFile f("direct");
+    REQUIRE(c, f.fd >= 0);
+    static char data[16384] __attribute__((aligned(4096)));
+    fill_pattern(data, sizeof data, 0, 3);
+    REQUIRE(c, sys::pwrite64(f.fd, data, sizeof data, 0) == static_cast<long>(sizeof data));
+    REQUIRE(c, sys::fsync(f.fd) == 0);
+    auto d = open_direct(f.path(), sys::o_rdonly | sys::o_cloexec);
+    REQUIRE(c, d.ok());
+    rt::out() << "    (" << f.path() << ": " << (d->direct ? "O_DIRECT" : "page cache") << ", memory "
+              << d->mem_align << ", offset " << d->offset_align << (d->alignment_assumed ? ", assumed" : ", from statx")
+              << ")\n";
+    CHECK(c, d->fd >= 0);
+    CHECK(c, d->mem_align >= 1 && d->offset_align >= 1 && d->offset_align <= 4096);
+    CHECK(c, d->direct || (d->mem_align == 1 && d->offset_align == 1 && !d->alignment_assumed));
+    static char back[8192] __attribute__((aligned(4096)));
+    const uint32_t a = d->offset_align;
+    CHECK_EQ(c, sys::pread64(d->fd, back, a, a), static_cast<long>(a));
+    CHECK_EQ(c, check_pattern(back, a, a, 3), a);
+    if (d->direct && !d->alignment_assumed && d->offset_align > 1)
+        CHECK_RAW_ERR(c, sys::pread64(d->fd, back, a, 1), Errno::einval);  // off the alignment
+    (void)sys::close(d->fd);
+
+    auto p = open_direct("/proc/self/status", sys::o_rdonly | sys::o_cloexec);
+    REQUIRE(c, p.ok());
+    CHECK(c, !p->direct);
+    CHECK(c, p->mem_align == 1 && p->offset_align == 1);
+    CHECK(c, sys::read(p->fd, back, 5) == 5 && rt::starts_with(back, "Name:"));
+    (void)sys::close(p->fd);
+    auto m = open_direct("/nonexistent/rawaio", sys::o_rdonly);
+    CHECK(c, !m.ok() && m.error() == Errno::enoent);
+}
+
 void memory_map(Case& c) {
     const long p = sys::mmap(nullptr, 8192, sys::prot_read | sys::prot_write, sys::map_private | sys::map_anonymous, -1, 0);
     REQUIRE(c, !is_error(p));
@@ -200,6 +278,29 @@ void output_writer(Case& c) {
     bad << "lost";
     CHECK(c, !bad.flush());
     CHECK(c, !bad.ok());
+    // Not bound to a file: drops what it is given, and says nothing failed.
+    rt::Out unbound;
+    unbound << "dropped" << 42;
+    CHECK(c, unbound.flush());
+}
+
+// Fields: zero-padded hex, right-aligned decimals, errors, addresses.
+void output_fields(Case& c) {
+    TempFile f("fields");
+    REQUIRE(c, f.fd >= 0);
+    char buf[16];  // smaller than the line: the buffer's flushes too
+    rt::Out o(f.fd, buf, sizeof buf);
+    o << rt::hex(0xbeef, 8) << '|' << rt::hex(0) << '|' << rt::hex(0x123456789abcdef0ULL, 4) << '|'
+      << rt::dec(42, 6) << '|' << rt::dec(7, 3, '0') << '|' << rt::dec(123456, 2) << '|'
+      << rt::hex(~0ULL, 99) << '|' << Errno::enoent << '|' << reinterpret_cast<const void*>(0x1000) << '\n';
+    CHECK(c, o.flush());
+    char back[160] = {};
+    const char* want_full = "0000beef|0|123456789abcdef0|    42|007|123456|ffffffffffffffff|No such file or directory|0x1000\n";
+    const char* want_terse = "0000beef|0|123456789abcdef0|    42|007|123456|ffffffffffffffff|ENOENT|0x1000\n";
+    const long n = sys::pread64(f.fd, back, sizeof back - 1, 0);
+    CHECK(c, n > 0);
+    CHECK(c, rt::streq(back, want_full) || rt::streq(back, want_terse));
+    CHECK(c, rt::streq(rt::program_name(), "test_runtime"));  // without its directory
 }
 
 // Run rt::exit(0) in a child after writing to rt::out() with standard
@@ -245,6 +346,93 @@ bool contains(const char* s, const char* part) {
     for (; *s; ++s)
         if (rt::starts_with(s, part)) return true;
     return false;
+}
+
+// Exit handlers, run by rt::exit in a child: their marks, in the order
+// they ran, come back through a pipe.
+int exit_fd = -1;  // the child's pipe; -1 in the parent (its own exit runs them too)
+void mark(char m) {
+    if (exit_fd >= 0) (void)sys::write(exit_fd, &m, 1);
+}
+struct Marker {
+    char m;
+    ~Marker() { mark(m); }
+};
+Marker global_marker{'G'};  // registered with __cxa_atexit at start-up
+void atexit_a() { mark('A'); }
+void atexit_c() { mark('c'); }
+extern "C" int atexit(void (*)());
+
+void exit_handlers(Case& c) {
+    int fds[2];
+    REQUIRE(c, !is_error(sys::pipe2(fds, sys::o_cloexec)));
+    (void)rt::out().flush();
+    (void)rt::err().flush();
+    const long pid = sys::fork();
+    REQUIRE(c, !is_error(pid));
+    if (pid == 0) {
+        exit_fd = fds[1];
+        atexit(atexit_a);
+        for (int i = 0; i < 40; ++i) atexit(atexit_c);  // past the 32 kept without a mapping
+        static Marker local{'S'};                       // registered now, at its first use
+        (void)local;
+        rt::exit(0);
+    }
+    (void)sys::close(fds[1]);
+    char got[80] = {};
+    size_t n = 0;
+    for (;;) {
+        const long r = sys::read(fds[0], got + n, sizeof got - 1 - n);
+        if (r == -static_cast<long>(Errno::eintr)) continue;
+        if (is_error(r) || r == 0) break;
+        n += static_cast<size_t>(r);
+    }
+    (void)sys::close(fds[0]);
+    int status = -1;
+    while (sys::wait4(pid, &status, 0) == -static_cast<long>(Errno::eintr)) {
+    }
+    CHECK_EQ(c, status, 0);
+    // The last registered first.
+    char want[80] = "S";
+    for (int i = 1; i <= 40; ++i) want[i] = 'c';
+    want[41] = 'A', want[42] = 'G', want[43] = 0;
+    CHECK(c, rt::streq(got, want));
+    if (!rt::streq(got, want)) rt::out() << "    got \"" << got << "\", want \"" << want << "\"\n";
+}
+
+// rt::warn and rt::die: "PROGRAM: WHAT: MESSAGE", die's status.
+void warn_and_die(Case& c) {
+    int fds[2];
+    REQUIRE(c, !is_error(sys::pipe2(fds, sys::o_cloexec)));
+    (void)rt::out().flush();
+    (void)rt::err().flush();
+    const long pid = sys::fork();
+    REQUIRE(c, !is_error(pid));
+    if (pid == 0) {
+        if (is_error(sys::dup3(fds[1], 2, 0))) sys::exit_group(99);
+        rt::warn("a.txt", Errno::eacces);
+        rt::warn(nullptr, Errno::enospc);
+        rt::warn() << "free text " << 7 << '\n';
+        rt::die(3, "b.txt", Errno::enoent);
+    }
+    (void)sys::close(fds[1]);
+    char got[256] = {};
+    size_t n = 0;
+    for (;;) {
+        const long r = sys::read(fds[0], got + n, sizeof got - 1 - n);
+        if (r == -static_cast<long>(Errno::eintr)) continue;
+        if (is_error(r) || r == 0) break;
+        n += static_cast<size_t>(r);
+    }
+    (void)sys::close(fds[0]);
+    int status = -1;
+    while (sys::wait4(pid, &status, 0) == -static_cast<long>(Errno::eintr)) {
+    }
+    CHECK_EQ(c, (status >> 8) & 0xff, 3);
+    CHECK(c, rt::streq(got, "test_runtime: a.txt: Permission denied\n"
+                            "test_runtime: No space left on device\n"
+                            "test_runtime: free text 7\n"
+                            "test_runtime: b.txt: No such file or directory\n"));
 }
 
 // rt::exit reports output that could not be written and exits 1, as
@@ -354,9 +542,14 @@ const Entry cases[] = {
     {"format_numbers", "runtime", format_numbers},
     {"errno_table", "runtime", errno_table},
     {"files_large_offsets", "runtime", files_large_offsets},
+    {"seek_and_stat", "runtime", seek_and_stat},
+    {"open_direct_file", "runtime", open_direct_file},
     {"memory_map", "runtime", memory_map},
     {"clock_monotonic", "runtime", clock_monotonic},
     {"output_writer", "runtime", output_writer},
+    {"output_fields", "runtime", output_fields},
+    {"exit_handlers", "runtime", exit_handlers},
+    {"warn_and_die", "runtime", warn_and_die},
     {"exit_reports_write_error", "runtime", exit_reports_write_error},
     {"signal_handler_and_mask", "runtime", signal_handler_and_mask},
     {"arena_alignment", "runtime", arena_alignment},

@@ -45,7 +45,9 @@ unsigned long getauxval(unsigned long type);
 // The value of NAME in the environment, or nullptr.
 const char* getenv(const char* name);
 
-// Flush out() and err(), then exit_group(status). When out() could not
+// Run the exit handlers (global and static objects' destructors and
+// atexit functions, the last registered first), flush out()
+// and err(), then exit_group(status). When out() could not
 // write everything (a full disk, a closed standard output), say so on
 // standard error ("PROGRAM: write error: ENOSPC (No space left on
 // device)") and exit with status 1 if `status` was 0, as a program with
@@ -79,6 +81,22 @@ size_t format_hex(char* buf, uint64_t v);
 // write(2) until everything is written or an error: bytes written, or -errno.
 long write_all(int fd, const void* buf, size_t n);
 
+// A number written in a field: at least `width` characters, `fill` on the
+// left. rt::hex(v, 8) is eight hex digits, zeros in front, no "0x";
+// rt::dec(n, 6) is n right-aligned in six columns.
+struct Padded {
+    uint64_t value;
+    uint8_t width;
+    uint8_t base;  // 10 or 16
+    char fill;
+};
+inline constexpr Padded hex(uint64_t v, unsigned width = 0) {
+    return {v, static_cast<uint8_t>(width > 16 ? 16 : width), 16, '0'};
+}
+inline constexpr Padded dec(uint64_t v, unsigned width, char fill = ' ') {
+    return {v, static_cast<uint8_t>(width > 20 ? 20 : width), 10, fill};
+}
+
 // A small buffered writer over a file descriptor. Errors are sticky: after
 // one, further output is dropped, ok() is false and error() says why.
 class Out {
@@ -103,6 +121,12 @@ public:
     Out& operator<<(unsigned v) { return udec(v); }
     Out& operator<<(unsigned long v) { return udec(v); }
     Out& operator<<(unsigned long long v) { return udec(v); }
+    Out& operator<<(Padded p);
+    // An error as rawaio::message(e) says it ("No such file or directory";
+    // the name, "ENOENT", in a program linked with terse errors).
+    Out& operator<<(Errno e);
+    // An address, in hex with "0x".
+    Out& operator<<(const void* p) { return hex(reinterpret_cast<uintptr_t>(p)); }
     bool flush();
     bool ok() const { return !failed_; }
     Errno error() const { return error_; }
@@ -123,6 +147,19 @@ private:
 // (flushed at every newline).
 Out& out();
 Out& err();
+
+// ---- messages, as err(3) and warn(3) write them ----
+
+// The program's name as it was started, without its directory ("rawaio"
+// when argv[0] is missing).
+const char* program_name();
+// Standard error, after "PROGRAM: ": rt::warn() << path << ": " << e << '\n'.
+Out& warn();
+// "PROGRAM: WHAT: MESSAGE" and a newline on standard error; without WHAT
+// (nullptr or ""), "PROGRAM: MESSAGE".
+void warn(const char* what, Errno e);
+// The same, then exit(status), as err(3) does.
+[[noreturn]] void die(int status, const char* what, Errno e);
 
 // ---- signals ----
 
