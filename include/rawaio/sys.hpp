@@ -183,25 +183,65 @@ inline long unlinkat(int dirfd, const char* path, int flags) {
 }
 inline long unlink(const char* path) { return unlinkat(at_fdcwd, path, 0); }
 
-// struct statx (include/uapi/linux/stat.h): the same layout on every ABI.
-// Only the leading fields rawaio reads are named; the rest is padding.
+// ---- what a file is (fs/stat.c, include/uapi/linux/stat.h) ----
+//
+// statx is rawaio's only "stat": its struct has one layout on every ABI,
+// where struct stat (fstat, newfstatat, stat64) differs from one ABI to
+// the next. fstatx(fd, ...) is fstat(2) through it.
+
+struct statx_timestamp {
+    int64_t tv_sec;
+    uint32_t tv_nsec;
+    int32_t reserved;
+};
 struct statx_buf {
-    uint32_t stx_mask;
-    uint32_t stx_blksize;
+    uint32_t stx_mask;        // which fields the kernel filled (statx_* bits)
+    uint32_t stx_blksize;     // the preferred I/O size
     uint64_t stx_attributes;
     uint32_t stx_nlink;
     uint32_t stx_uid;
     uint32_t stx_gid;
-    uint16_t stx_mode;
+    uint16_t stx_mode;        // file type (s_ifmt bits) and permissions
     uint16_t spare0;
     uint64_t stx_ino;
     uint64_t stx_size;
-    uint8_t rest[256 - 48];
+    uint64_t stx_blocks;      // 512-byte blocks allocated
+    uint64_t stx_attributes_mask;
+    statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+    uint32_t stx_rdev_major;  // a device file's device
+    uint32_t stx_rdev_minor;
+    uint32_t stx_dev_major;   // the device the file lives on
+    uint32_t stx_dev_minor;
+    uint64_t stx_mnt_id;
+    uint32_t stx_dio_mem_align;     // O_DIRECT: buffer alignment (statx_dioalign; 0: no O_DIRECT)
+    uint32_t stx_dio_offset_align;  // O_DIRECT: offset and length alignment
+    uint64_t spare3[12];      // later kernels' fields
 };
+static_assert(sizeof(statx_buf) == 256);
+static_assert(offsetof(statx_buf, stx_mode) == 0x1c && offsetof(statx_buf, stx_size) == 0x28);
+static_assert(offsetof(statx_buf, stx_atime) == 0x40 && offsetof(statx_buf, stx_rdev_major) == 0x80);
+static_assert(offsetof(statx_buf, stx_mnt_id) == 0x90 && offsetof(statx_buf, stx_dio_offset_align) == 0x9c);
+
+inline constexpr int at_symlink_nofollow = 0x100;
 inline constexpr int at_empty_path = 0x1000;
+// The fields to ask statx for (its mask argument), and that stx_mask says it filled.
 inline constexpr unsigned statx_type = 0x001;
+inline constexpr unsigned statx_mode = 0x002;
+inline constexpr unsigned statx_nlink = 0x004;
+inline constexpr unsigned statx_uid = 0x008;
+inline constexpr unsigned statx_gid = 0x010;
+inline constexpr unsigned statx_atime = 0x020;
+inline constexpr unsigned statx_mtime = 0x040;
+inline constexpr unsigned statx_ctime = 0x080;
+inline constexpr unsigned statx_ino = 0x100;
 inline constexpr unsigned statx_size = 0x200;
-inline constexpr uint16_t s_ifmt = 0170000;  // file types in stx_mode (include/uapi/linux/stat.h)
+inline constexpr unsigned statx_blocks = 0x400;
+inline constexpr unsigned statx_basic_stats = 0x7ff;  // all of the above
+inline constexpr unsigned statx_btime = 0x800;
+inline constexpr unsigned statx_mnt_id = 0x1000;
+inline constexpr unsigned statx_dioalign = 0x2000;    // Linux 6.1+, where the file system knows
+// File types in stx_mode.
+inline constexpr uint16_t s_ifmt = 0170000;
 inline constexpr uint16_t s_ifsock = 0140000;
 inline constexpr uint16_t s_iflnk = 0120000;
 inline constexpr uint16_t s_ifreg = 0100000;
@@ -209,12 +249,41 @@ inline constexpr uint16_t s_ifblk = 0060000;
 inline constexpr uint16_t s_ifdir = 0040000;
 inline constexpr uint16_t s_ifchr = 0020000;
 inline constexpr uint16_t s_ififo = 0010000;
+inline constexpr bool s_isreg(uint32_t mode) { return (mode & s_ifmt) == s_ifreg; }
+inline constexpr bool s_isdir(uint32_t mode) { return (mode & s_ifmt) == s_ifdir; }
+inline constexpr bool s_isblk(uint32_t mode) { return (mode & s_ifmt) == s_ifblk; }
+inline constexpr bool s_ischr(uint32_t mode) { return (mode & s_ifmt) == s_ifchr; }
+inline constexpr bool s_isfifo(uint32_t mode) { return (mode & s_ifmt) == s_ififo; }
+inline constexpr bool s_islnk(uint32_t mode) { return (mode & s_ifmt) == s_iflnk; }
+inline constexpr bool s_issock(uint32_t mode) { return (mode & s_ifmt) == s_ifsock; }
+
 // int statx(int dfd, const char *path, unsigned flags, unsigned mask, struct statx *buffer);
 inline long statx(int dirfd, const char* path, int flags, unsigned mask, statx_buf* buf) {
     return syscall(arch::nr::statx, dirfd, path, flags, mask, buf);
 }
-static_assert(sizeof(statx_buf) == 256);
-static_assert(offsetof(statx_buf, stx_mode) == 0x1c && offsetof(statx_buf, stx_size) == 0x28);
+// fstat(2) as statx: what `fd` is. mask: the fields wanted (statx_basic_stats).
+inline long fstatx(int fd, unsigned mask, statx_buf* buf) { return statx(fd, "", at_empty_path, mask, buf); }
+
+// off_t lseek(unsigned int fd, off_t offset, unsigned int whence), with the
+// 64-bit offset on every ABI (_llseek on 32-bit ones, whose off_t is 32
+// bits): 0 or -errno, and the new position in *position.
+inline constexpr int seek_set = 0;
+inline constexpr int seek_cur = 1;
+inline constexpr int seek_end = 2;
+inline constexpr int seek_data = 3;  // the next data at or after offset (ENXIO: none)
+inline constexpr int seek_hole = 4;  // the next hole at or after offset
+inline long lseek(int fd, int64_t offset, int whence, int64_t* position) {
+    if constexpr (arch::word_bytes == 8) {
+        const long r = syscall(arch::nr::lseek, fd, offset, whence);
+        if (is_error(r)) return r;
+        *position = r;
+        return 0;
+    } else {
+        const uint64_t u = static_cast<uint64_t>(offset);
+        return syscall(arch::llseek_nr, fd, static_cast<long>(u >> 32), static_cast<long>(static_cast<uint32_t>(u)),
+                       position, whence);
+    }
+}
 
 // ---- memory (mm/mmap.c) ----
 

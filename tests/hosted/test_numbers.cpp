@@ -83,6 +83,7 @@ TEST_CASE("runtime syscall numbers match <asm/unistd.h>") {
     CHECK(mmap_nr == __NR_mmap2);
     CHECK(ftruncate_nr == __NR_ftruncate64);
     CHECK(fcntl_nr == __NR_fcntl64);
+    CHECK(llseek_nr == __NR__llseek);
     CHECK(nr::io_pgetevents_time64 == __NR_io_pgetevents_time64);
     CHECK(nr::clock_gettime64 == __NR_clock_gettime64);
     CHECK(nr::ppoll_time64 == __NR_ppoll_time64);

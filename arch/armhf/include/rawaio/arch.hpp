@@ -31,6 +31,7 @@ inline constexpr long close = 6;
 inline constexpr long execve = 11;
 inline constexpr long chdir = 12;
 inline constexpr long lseek = 19;
+inline constexpr long llseek = 140;  // _llseek
 inline constexpr long getpid = 20;
 inline constexpr long mount = 21;
 inline constexpr long kill = 37;

@@ -31,6 +31,7 @@ inline constexpr long mmap_nr = nr::mmap2;
 inline constexpr long mmap_offset_arg(uint64_t byte_offset) { return static_cast<long>(byte_offset >> 12); }
 inline constexpr long ftruncate_nr = nr::ftruncate64;
 inline constexpr long fcntl_nr = nr::fcntl64;
+inline constexpr long llseek_nr = nr::llseek;  // _llseek: the 64-bit offset in two words
 
 // Time: io_getevents, io_pgetevents and ppoll take the old 32-bit
 // timespec; the y2038-safe calls are io_pgetevents_time64 and

@@ -31,6 +31,7 @@ inline constexpr long mmap_offset_arg(uint64_t byte_offset) { return static_cast
 inline constexpr long ftruncate_nr = nr::ftruncate;
 // fcntl with 64-bit-safe locks: plain fcntl on LP64.
 inline constexpr long fcntl_nr = nr::fcntl;
+inline constexpr long llseek_nr = 0;  // none: lseek's off_t is 64 bits
 
 // Time: the LP64 timespec of io_getevents and ppoll is already 64-bit
 // (y2038-safe). io_pgetevents takes the same 64-bit timespec.
