@@ -17,6 +17,7 @@
 // 0, or 1 if any file could not be read (the others are still copied).
 #include <rawaio/aio.hpp>
 #include <rawaio/runtime.hpp>
+#include <rawaio/stream.hpp>
 #include <rawaio/sys.hpp>
 
 using namespace rawaio;
@@ -28,159 +29,35 @@ constexpr unsigned max_depth = 16;
 
 alignas(4096) char buffers[max_depth][block];
 
-struct Slot {
-    bool busy = false;   // submitted, not yet reaped
-    bool ready = false;  // reaped, not yet written
-    uint64_t index = 0;  // block number in the file
-    size_t len = 0;
-};
-
 // "aiocat: FILE: what: message (ENAME)"; FILE or what may be empty.
 void complain(const char* file, const char* what, Errno e) {
-    rt::err() << "aiocat: " << file << (*file ? ": " : "") << what << (*what ? ": " : "") << message(e) << " ("
+    rt::err() << "aiocat: " << file << (*file ? ": " : "") << what << (*what ? ": " : "") << e << " ("
               << rawaio::name(e) << ")\n";
 }
 
-struct Stats {
-    uint64_t bytes = 0;
-    uint64_t requests = 0;
-    unsigned max_in_flight = 0;
-};
-
-// Copy one open file to standard output. Returns false after reporting an
-// error; every submitted request has been reaped when it returns.
-bool copy(Context& ctx, int fd, const char* path, unsigned depth, Stats& st) {
-    Slot slots[max_depth];
-    iocb cbs[max_depth];
-    uint64_t next_submit = 0, next_write = 0;
-    uint64_t end = ~0ULL;  // first block index past EOF, once known
-    unsigned in_flight = 0;
-    // Read-ahead window: one block first, doubled with every full block up
-    // to `depth`, so that a small file costs one request, not `depth`.
-    unsigned window = 1;
-    Errno failure = Errno::ok;
-    const char* failed_at = "";
-
-    for (;;) {
-        // Read ahead: fill every free slot with the next block.
-        iocb* batch[max_depth];
-        size_t n = 0;
-        while (failure == Errno::ok && next_submit < end && next_submit < next_write + window) {
-            const unsigned s = static_cast<unsigned>(next_submit % depth);
-            slots[s] = Slot{true, false, next_submit, 0};
-            cbs[s] = make_pread(fd, buffers[s], block, static_cast<int64_t>(next_submit * block), s);
-            batch[n++] = &cbs[s];
-            ++next_submit;
-        }
-        for (size_t done = 0; done < n;) {
-            auto r = ctx.submit(Span<iocb* const>(batch + done, n - done));
-            if (!r) {
-                // The refused requests were never queued: forget them.
-                failure = r.error();
-                failed_at = "io_submit";
-                for (size_t i = done; i < n; ++i) slots[batch[i]->aio_data].busy = false;
-                next_submit -= n - done;
-                break;
-            }
-            done += r->count;
-            in_flight += static_cast<unsigned>(r->count);
-            st.requests += r->count;
-        }
-        if (in_flight > st.max_in_flight) st.max_in_flight = in_flight;
-
-        // Write out, in order, what has arrived.
-        while (failure == Errno::ok && next_write < end) {
-            Slot& s = slots[next_write % depth];
-            if (!s.ready || s.index != next_write) break;
-            const long w = rt::write_all(1, buffers[next_write % depth], s.len);
-            if (is_error(w)) {
-                failure = errno_of(w);
-                failed_at = "write to standard output";
-                break;
-            }
-            st.bytes += s.len;
-            s.ready = false;
-            ++next_write;
-        }
-        if (in_flight == 0 && (failure != Errno::ok || next_write >= end)) break;
-        if (in_flight == 0) continue;
-
-        io_event events[max_depth];
-        auto got = ctx.get_events(1, Span<io_event>(events, in_flight));
-        if (!got) {
-            if (got.error() == Errno::eintr) continue;
-            // Without completions the buffers can not be reused: give up on
-            // the file; destroying the context reclaims what is in flight.
-            complain(path, "io_getevents", got.error());
-            return false;
-        }
-        for (size_t i = 0; i < *got; ++i) {
-            Slot& s = slots[events[i].data];
-            --in_flight;
-            s.busy = false;
-            auto res = event_result(events[i]);
-            if (!res) {
-                if (failure == Errno::ok) failure = res.error(), failed_at = "";
-                continue;
-            }
-            s.ready = true;
-            s.len = static_cast<size_t>(*res);
-            if (s.len < block && s.index + 1 < end) end = s.index + 1;  // short read: EOF
-            if (s.len == block && window < depth) window = window * 2 > depth ? depth : window * 2;
-        }
-    }
-    if (failure != Errno::ok) {
-        complain(path, failed_at, failure);
+// Copy one open file to standard output, in order, as the reader hands it
+// over (read ahead for a regular file or block device, one request at a
+// time for anything else). Returns false after reporting an error; the
+// reader has reaped every request when it returns.
+bool copy(Reader& rd, int fd, const char* path) {
+    if (auto r = rd.start(fd); !r) {
+        complain(path, "", r.error());
         return false;
     }
-    return true;
-}
-
-// Copy a pipe, FIFO, terminal, socket or character device: one request
-// at a time, each written out before the next, until a 0-byte read. The
-// offset counts the bytes read; such files ignore it (the emulated
-// backend's pread answers ESPIPE there and it reads instead).
-bool copy_stream(Context& ctx, int fd, const char* path, Stats& st) {
-    uint64_t pos = 0;
     for (;;) {
-        iocb cb = make_pread(fd, buffers[0], block, static_cast<int64_t>(pos), 0);
-        auto r = ctx.submit(cb);
-        if (!r) {
-            complain(path, "io_submit", r.error());
+        auto c = rd.next();
+        if (!c) {
+            complain(path, "", c.error());
             return false;
         }
-        ++st.requests;
-        st.max_in_flight = 1;
-        io_event ev[1];
-        auto got = ctx.get_events(1, Span<io_event>(ev, 1));
-        while (!got && got.error() == Errno::eintr) got = ctx.get_events(1, Span<io_event>(ev, 1));
-        if (!got) {
-            complain(path, "io_getevents", got.error());
-            return false;
-        }
-        auto res = event_result(ev[0]);
-        if (!res) {
-            complain(path, "", res.error());
-            return false;
-        }
-        if (*res == 0) return true;
-        const long w = rt::write_all(1, buffers[0], static_cast<size_t>(*res));
+        if (c->size == 0) return true;
+        const long w = rt::write_all(1, c->data, c->size);
         if (is_error(w)) {
             complain(path, "write to standard output", errno_of(w));
+            (void)rd.stop();
             return false;
         }
-        st.bytes += static_cast<uint64_t>(*res);
-        pos += static_cast<uint64_t>(*res);
     }
-}
-
-// A regular file or a block device: a short read is its end. When statx
-// can not tell, the file is read as a stream, which is always right.
-bool positional(int fd) {
-    sys::statx_buf sx{};
-    if (is_error(sys::statx(fd, "", sys::at_empty_path, sys::statx_type, &sx))) return false;
-    const uint16_t type = sx.stx_mode & sys::s_ifmt;
-    return type == sys::s_ifreg || type == sys::s_ifblk;
 }
 
 }  // namespace
@@ -220,6 +97,7 @@ int main(int argc, char** argv) {
     }
 
     int status = 0;
+    Reader rd(*ctx, buffers, block, depth);
     for (int i = first; i < argc; ++i) {
         const long fd = sys::open(argv[i], sys::o_rdonly | sys::o_cloexec);
         if (is_error(fd)) {
@@ -227,19 +105,15 @@ int main(int argc, char** argv) {
             status = 1;
             continue;
         }
-        Stats st;
         const int64_t t0 = rt::monotonic_ns();
-        const bool whole = positional(static_cast<int>(fd));
-        if (!(whole ? copy(*ctx, static_cast<int>(fd), argv[i], depth, st)
-                    : copy_stream(*ctx, static_cast<int>(fd), argv[i], st)))
-            status = 1;
+        if (!copy(rd, static_cast<int>(fd), argv[i])) status = 1;
         const int64_t us = (rt::monotonic_ns() - t0) / 1000;
         (void)sys::close(static_cast<int>(fd));
         if (!rt::out().flush()) status = 1;
         if (verbose)
-            rt::err() << "aiocat: " << argv[i] << ": " << st.bytes << " bytes in " << st.requests
-                      << (whole ? " requests of 64 KiB, up to " : " requests of up to 64 KiB (a stream), ")
-                      << st.max_in_flight << " in flight, " << us
+            rt::err() << "aiocat: " << argv[i] << ": " << rd.bytes() << " bytes in " << rd.requests()
+                      << (rd.positional() ? " requests of 64 KiB, up to " : " requests of up to 64 KiB (a stream), ")
+                      << rd.max_in_flight() << " in flight, " << us
                       << " us (" << backend_name(ctx->backend()) << " backend, " << arch::name << ")\n";
     }
     // Every request has been reaped and written out. The kernel's teardown

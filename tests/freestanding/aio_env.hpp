@@ -98,5 +98,8 @@ extern const size_t command_case_count;
 // The cases of aio_checks.cpp.
 extern const Entry check_cases[];
 extern const size_t check_case_count;
+// The Reader (stream_checks.cpp).
+extern const Entry stream_cases[];
+extern const size_t stream_case_count;
 
 }  // namespace rawaio::test::aio

@@ -846,6 +846,7 @@ int main(int argc, char** argv) {
     for (const Entry& e : cases) all[n++] = e;
     for (size_t i = 0; i < command_case_count && n < sizeof all / sizeof all[0]; ++i) all[n++] = command_cases[i];
     for (size_t i = 0; i < check_case_count && n < sizeof all / sizeof all[0]; ++i) all[n++] = check_cases[i];
+    for (size_t i = 0; i < stream_case_count && n < sizeof all / sizeof all[0]; ++i) all[n++] = stream_cases[i];
     // The typed cases say which backend they ran on.
     for (size_t i = 0; i < n; ++i)
         if (rt::streq(all[i].path, "typed")) all[i].path = backend_name(backend);

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+// rawaio Reader: a file read in order with requests in flight
+// (include/rawaio/stream.hpp).
+#include <rawaio/stream.hpp>
+#include <rawaio/sys.hpp>
+
+namespace rawaio {
+
+Result<void> Reader::start(int fd, uint64_t offset) {
+    if (fd_ >= 0) return Error{Errno::ebusy};
+    if (depth_ == 0 || depth_ > max_depth || chunk_ == 0 || !buffers_ || !ctx_) return Error{Errno::einval};
+    if (fd < 0) return Error{Errno::ebadf};
+    sys::statx_buf st{};
+    const long r = sys::fstatx(fd, sys::statx_type, &st);
+    if (r == -static_cast<long>(Errno::ebadf)) return Error{Errno::ebadf};
+    // When statx can not tell, the file is read as a stream: always right.
+    positional_ = !is_error(r) && (sys::s_isreg(st.stx_mode) || sys::s_isblk(st.stx_mode));
+    fd_ = fd;
+    held_ = false;
+    start_ = offset;
+    next_submit_ = next_deliver_ = 0;
+    end_ = ~uint64_t{0};
+    stream_submit_ = stream_deliver_ = offset;
+    window_ = 1;
+    in_flight_ = max_in_flight_ = 0;
+    requests_ = 0;
+    for (unsigned i = 0; i < depth_; ++i) slots_[i] = Slot{};
+    return {};
+}
+
+// Fill free slots with the next pieces and submit them together. EAGAIN
+// while requests are in flight only means "later".
+Errno Reader::submit_ahead() {
+    iocb* batch[max_depth];
+    unsigned n = 0;
+    while (next_submit_ < end_ && slot(next_submit_).state == slot_free) {
+        if (positional_ ? next_submit_ >= next_deliver_ + window_ : in_flight_ + n > 0) break;
+        const uint64_t k = next_submit_;
+        const uint64_t at = positional_ ? start_ + k * chunk_ : stream_submit_;
+        iocb& cb = cbs_[k % depth_];
+        cb = make_pread(fd_, buffer(k), chunk_, static_cast<int64_t>(at), k);
+        slot(k) = Slot{slot_busy, Errno::ok, k, 0};
+        batch[n++] = &cb;
+        ++next_submit_;
+    }
+    for (unsigned done = 0; done < n;) {
+        auto r = ctx_->submit(Span<iocb* const>(batch + done, n - done));
+        if (!r || r->count == 0) {
+            // Not queued: forget them (they are the last ones prepared).
+            for (unsigned i = done; i < n; ++i) slot(batch[i]->aio_data).state = slot_free;
+            next_submit_ -= n - done;
+            const Errno e = r ? Errno::eagain : r.error();
+            return e == Errno::eagain && in_flight_ > 0 ? Errno::ok : e;
+        }
+        done += static_cast<unsigned>(r->count);
+        in_flight_ += static_cast<unsigned>(r->count);
+        requests_ += r->count;
+    }
+    if (in_flight_ > max_in_flight_) max_in_flight_ = in_flight_;
+    return Errno::ok;
+}
+
+// Take completions (waiting for one when `wait`) into their slots.
+Errno Reader::reap(bool wait) {
+    io_event ev[max_depth];
+    auto got = ctx_->get_events(wait ? 1 : 0, Span<io_event>(ev, in_flight_));
+    if (!got) return got.error() == Errno::eintr ? Errno::ok : got.error();
+    for (size_t i = 0; i < *got; ++i) {
+        const uint64_t k = ev[i].data;
+        Slot& s = slot(k);
+        if (s.state != slot_busy || s.index != k) return Errno::eio;  // not the reader's: the context is shared
+        --in_flight_;
+        s.state = slot_ready;
+        auto res = event_result(ev[i]);
+        if (!res) s.error = res.error();
+        else s.size = static_cast<size_t>(*res);
+        if (!positional_) stream_submit_ += s.size;  // one at a time: in order
+    }
+    return Errno::ok;
+}
+
+// Reap everything in flight, then go idle; the first error, if any.
+Result<void> Reader::drain(Errno first) {
+    while (in_flight_ > 0) {
+        io_event ev[max_depth];
+        auto got = ctx_->get_events(1, Span<io_event>(ev, in_flight_));
+        if (!got) {
+            if (got.error() == Errno::eintr) continue;
+            // The completions can not be had: the buffers stay the
+            // kernel's until the context is destroyed.
+            if (first == Errno::ok) first = got.error();
+            break;
+        }
+        in_flight_ -= static_cast<unsigned>(*got);
+    }
+    fd_ = -1;
+    held_ = false;
+    if (first != Errno::ok) return Error{first};
+    return {};
+}
+
+Result<Chunk> Reader::next() {
+    if (fd_ < 0) return Error{Errno::einval};  // no file: start() first
+    if (held_) {
+        slot(next_deliver_ - 1).state = slot_free;
+        held_ = false;
+    }
+    for (;;) {
+        if (const Errno e = submit_ahead(); e != Errno::ok) {
+            auto r = drain(e);
+            return Error{r.error()};
+        }
+        if (next_deliver_ >= end_) {
+            if (auto r = drain(Errno::ok); !r) return Error{r.error()};
+            return Chunk{nullptr, 0, stream_deliver_};  // where the data ended
+        }
+        Slot& s = slot(next_deliver_);
+        if (s.state == slot_ready && s.index == next_deliver_) {
+            if (s.error != Errno::ok) {
+                auto r = drain(s.error);
+                return Error{r.error()};
+            }
+            const uint64_t k = next_deliver_;
+            const Chunk c{buffer(k), s.size, positional_ ? start_ + k * chunk_ : stream_deliver_};
+            if (s.size == 0 || (positional_ && s.size < chunk_)) end_ = s.size == 0 ? k : k + 1;
+            if (s.size == 0) continue;  // the end, found by a read of 0 bytes
+            if (positional_ && s.size == chunk_ && window_ < depth_) window_ = window_ * 2 > depth_ ? depth_ : window_ * 2;
+            stream_deliver_ += s.size;
+            held_ = true;
+            ++next_deliver_;
+            return c;
+        }
+        if (const Errno e = reap(true); e != Errno::ok) {
+            auto r = drain(e);
+            return Error{r.error()};
+        }
+    }
+}
+
+Result<void> Reader::stop() {
+    if (fd_ < 0) return {};
+    return drain(Errno::ok);
+}
+
+}  // namespace rawaio

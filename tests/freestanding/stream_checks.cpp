@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+// The Reader (include/rawaio/stream.hpp) on either backend: pieces in file
+// order with every byte right, a held piece's buffer left alone, pipes read
+// to their real end, errors after every request is reaped, stop().
+#include <rawaio/stream.hpp>
+#include <rawaio/sys.hpp>
+
+#include "aio_env.hpp"
+
+using namespace rawaio;
+using namespace rawaio::test;
+using namespace rawaio::test::aio;
+
+namespace {
+
+alignas(4096) char bufs[8 * 4096];
+
+void nap(int64_t ms) {
+    const kernel_timespec ts{0, ms * 1000000};
+    (void)sys::ppoll(nullptr, 0, &ts);
+}
+
+// Read fd to its end from `from`; check each piece against the pattern
+// and the offsets' order. The bytes handed over, or -1 on an error.
+int64_t read_all(Case& c, Reader& rd, int fd, uint64_t from, unsigned gen) {
+    auto s = rd.start(fd, from);
+    CHECK(c, s.ok());
+    if (!s) return -1;
+    uint64_t at = from;
+    for (;;) {
+        auto ch = rd.next();
+        CHECK(c, ch.ok());
+        if (!ch) return -1;
+        CHECK_EQ(c, ch->offset, at);
+        if (ch->size == 0) break;
+        CHECK_EQ(c, check_pattern(ch->data, ch->size, at, gen), ch->size);
+        at += ch->size;
+    }
+    CHECK(c, !rd.reading());
+    return static_cast<int64_t>(at - from);
+}
+
+void reader_regular_file(Case& c) {
+    if (!need_backend(c)) return;
+    TempFile f("reader");
+    REQUIRE(c, f.fd >= 0);
+    static char data[100003];
+    fill_pattern(data, sizeof data, 0, 5);
+    REQUIRE(c, sys::pwrite64(f.fd, data, sizeof data, 0) == static_cast<long>(sizeof data));
+    auto ctx = make_ctx(8);
+    REQUIRE(c, ctx.ok());
+    Reader rd(*ctx, bufs, 4096, 4);
+    CHECK_EQ(c, read_all(c, rd, f.fd, 0, 5), static_cast<int64_t>(sizeof data));
+    CHECK(c, rd.positional());
+    CHECK_EQ(c, rd.bytes(), sizeof data);
+    CHECK(c, rd.requests() >= 25);  // 25 pieces, and perhaps reads past the end
+    CHECK(c, rd.max_in_flight() >= 2 && rd.max_in_flight() <= 4);
+    // The same reader again, from an offset; then a file that is empty.
+    CHECK_EQ(c, read_all(c, rd, f.fd, 1000, 5), static_cast<int64_t>(sizeof data - 1000));
+    TempFile e("reader-empty");
+    REQUIRE(c, e.fd >= 0);
+    CHECK_EQ(c, read_all(c, rd, e.fd, 0, 5), 0);
+    CHECK_EQ(c, rd.requests(), 1);
+    // Nothing left behind in the context.
+    io_event ev[4];
+    auto left = ctx->get_events(0, Span<io_event>(ev, 4), Timeout::zero());
+    CHECK(c, left.ok() && *left == 0);
+}
+
+// The piece handed over is not read into until the next call: with two
+// buffers, the third piece must wait for the first to be given back.
+void reader_holds_buffer(Case& c) {
+    if (!need_backend(c)) return;
+    TempFile f("reader-hold");
+    REQUIRE(c, f.fd >= 0);
+    static char data[8 * 4096];
+    fill_pattern(data, sizeof data, 0, 6);
+    REQUIRE(c, sys::pwrite64(f.fd, data, sizeof data, 0) == static_cast<long>(sizeof data));
+    auto ctx = make_ctx(4);
+    REQUIRE(c, ctx.ok());
+    Reader rd(*ctx, bufs, 4096, 2);
+    REQUIRE(c, rd.start(f.fd).ok());
+    for (uint64_t at = 0;; at += 4096) {
+        auto ch = rd.next();
+        REQUIRE(c, ch.ok());
+        if (ch->size == 0) break;
+        nap(2);  // time for any read in flight to land
+        CHECK_EQ(c, check_pattern(ch->data, ch->size, at, 6), ch->size);
+        CHECK(c, rd.max_in_flight() <= 2);
+    }
+}
+
+// A pipe: pieces arrive as the writer writes them, each shorter than asked;
+// the end is the read of 0 bytes after the writer closes.
+void reader_pipe(Case& c) {
+    if (!need_backend(c)) return;
+    int p[2];
+    REQUIRE(c, !is_error(sys::pipe2(p, sys::o_cloexec)));
+    (void)rt::out().flush();
+    const long pid = sys::fork();
+    REQUIRE(c, !is_error(pid));
+    if (pid == 0) {
+        (void)sys::close(p[0]);
+        char piece[1000];
+        for (uint64_t at = 0; at < 3000; at += sizeof piece) {
+            fill_pattern(piece, sizeof piece, at, 7);
+            if (sys::write(p[1], piece, sizeof piece) != static_cast<long>(sizeof piece)) sys::exit_group(1);
+            nap(10);
+        }
+        sys::exit_group(0);
+    }
+    (void)sys::close(p[1]);
+    auto ctx = make_ctx(4);
+    REQUIRE(c, ctx.ok());
+    Reader rd(*ctx, bufs, 4096, 4);
+    CHECK_EQ(c, read_all(c, rd, p[0], 0, 7), 3000);
+    CHECK(c, !rd.positional());
+    CHECK(c, rd.requests() >= 4);  // three pieces at least, and the read of 0 bytes
+    CHECK_EQ(c, rd.max_in_flight(), 1);
+    (void)sys::close(p[0]);
+    int status = -1;
+    while (sys::wait4(pid, &status, 0) == -static_cast<long>(Errno::eintr)) {
+    }
+    CHECK_EQ(c, status, 0);
+}
+
+void reader_errors(Case& c) {
+    if (!need_backend(c)) return;
+    auto ctx = make_ctx(4);
+    REQUIRE(c, ctx.ok());
+    Reader bad(*ctx, bufs, 4096, 0);
+    CHECK(c, !bad.start(0).ok() && bad.start(0).error() == Errno::einval);
+    Reader too_deep(*ctx, bufs, 4096, Reader::max_depth + 1);
+    CHECK(c, too_deep.start(0).error() == Errno::einval);
+    Reader rd(*ctx, bufs, 4096, 4);
+    CHECK(c, rd.start(-1).error() == Errno::ebadf);
+    CHECK(c, rd.next().error() == Errno::einval);  // no file started
+    // A directory: the read fails (EINVAL from the kernel at io_submit,
+    // EISDIR from the emulated backend's pread); the reader is idle after.
+    const long d = sys::open(".", sys::o_rdonly | sys::o_directory | sys::o_cloexec);
+    REQUIRE(c, !is_error(d));
+    REQUIRE(c, rd.start(static_cast<int>(d)).ok());
+    CHECK(c, rd.start(static_cast<int>(d)).error() == Errno::ebusy);
+    auto r = rd.next();
+    CHECK(c, !r.ok() && (r.error() == Errno::einval || r.error() == Errno::eisdir));
+    CHECK(c, !rd.reading());
+    (void)sys::close(static_cast<int>(d));
+    // Usable again at once.
+    TempFile f("reader-again");
+    REQUIRE(c, f.fd >= 0);
+    char data[5000];
+    fill_pattern(data, sizeof data, 0, 8);
+    REQUIRE(c, sys::pwrite64(f.fd, data, sizeof data, 0) == static_cast<long>(sizeof data));
+    CHECK_EQ(c, read_all(c, rd, f.fd, 0, 8), 5000);
+}
+
+// stop() in the middle reaps what is in flight: nothing is left for the
+// next user of the context.
+void reader_stop(Case& c) {
+    if (!need_backend(c)) return;
+    TempFile f("reader-stop");
+    REQUIRE(c, f.fd >= 0);
+    static char data[64 * 4096];
+    fill_pattern(data, sizeof data, 0, 9);
+    REQUIRE(c, sys::pwrite64(f.fd, data, sizeof data, 0) == static_cast<long>(sizeof data));
+    auto ctx = make_ctx(8);
+    REQUIRE(c, ctx.ok());
+    Reader rd(*ctx, bufs, 4096, 8);
+    REQUIRE(c, rd.start(f.fd).ok());
+    for (int i = 0; i < 5; ++i) CHECK(c, rd.next().ok());
+    CHECK(c, rd.stop().ok());
+    CHECK(c, !rd.reading());
+    nap(5);
+    io_event ev[8];
+    auto left = ctx->get_events(0, Span<io_event>(ev, 8), Timeout::zero());
+    CHECK(c, left.ok() && *left == 0);
+    CHECK(c, rd.stop().ok());  // idle: nothing to do
+}
+
+}  // namespace
+
+namespace rawaio::test::aio {
+
+const Entry stream_cases[] = {
+    {"reader_regular_file", "typed", reader_regular_file},
+    {"reader_holds_buffer", "typed", reader_holds_buffer},
+    {"reader_pipe", "typed", reader_pipe},
+    {"reader_errors", "typed", reader_errors},
+    {"reader_stop", "typed", reader_stop},
+};
+const size_t stream_case_count = sizeof stream_cases / sizeof stream_cases[0];
+
+}  // namespace rawaio::test::aio
