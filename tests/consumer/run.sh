@@ -68,7 +68,7 @@ small() {
 
 # whole WHAT PROGRAM SMALL FULL: the program also optimised as a whole
 # (link-time optimisation) does what the small one does, and is smaller
-# than it (built -O2; this one -Os or -O2).
+# than it.
 whole() {
     small "$1" "$2" "$4"
     "$strip" -o "$work/s3" "$3"
@@ -82,7 +82,7 @@ for arch in $(arches); do
     b=$work/cmake-$arch
     # The compiler and its target flags, as a user building for $arch has
     # them; nothing names the architecture to find_package.
-    if cmake -S "$root/tests/consumer/cmake" -B "$b" -DCMAKE_PREFIX_PATH="$prefix" \
+    if cmake -S "$root/tests/consumer/cmake" -B "$b" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=MinSizeRel \
             -DCMAKE_C_COMPILER="$(arch_get "$arch" CC)" -DCMAKE_CXX_COMPILER="$(arch_get "$arch" CXX)" \
             -DCMAKE_C_FLAGS="$m" -DCMAKE_CXX_FLAGS="$m" > "$work/cfg.log" 2>&1 &&
        grep -q "rawaio for $arch\$" "$work/cfg.log" &&
