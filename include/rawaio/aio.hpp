@@ -336,20 +336,45 @@ private:
 // the process does not exit, the helper stays until it does.
 Result<bool> hand_off_teardown();
 
-// Keep a context busy: `next` fills the iocb of a free slot (returning
-// false when there is nothing more to do), every ready request is submitted
-// in one io_submit, completions go to `done` with their slot, and freed
-// slots are filled again, until `next` is exhausted and every request has
-// completed. No allocation: `slots` is the caller's, and its size is the
-// queue depth (at most 1024). The iocbs' data fields are the caller's;
-// completions are matched to slots by obj.
+// Keep a context busy. No allocation: `slots` is the caller's, and its size
+// is the queue depth (at most 1024). The iocbs' data fields are the
+// caller's; completions are matched to slots by obj.
+//
+// - `next` is asked to fill the iocb of each free slot: Step::submit (it
+//   did), Step::later (nothing now: it is asked again after the next
+//   completion) or Step::finished (nothing more, ever: it is not asked
+//   again).
+// - Every request ready is submitted in one io_submit (what it does not
+//   take waits, in order; EAGAIN with requests in flight only waits).
+// - Each completion goes to `done` with its slot. `done` may fill the
+//   slot's iocb with the request that follows (the write of what a read
+//   brought into the slot's buffer) and answer true: the slot stays busy
+//   and that request is submitted, before new ones.
+// - It returns when `next` has finished and nothing is in flight.
+//
+// Nothing is dropped: every request `next` or `done` filled is submitted
+// and its completion handed to `done`, or else run_queue returns an error.
+// On an error (io_submit's, io_getevents', a completion it did not
+// submit) it stops asking `next`, reaps every request in flight (handing
+// each to `done`) and returns the error; follow-ups `done` answers then are
+// not submitted, and QueueStats::abandoned, through `stats` if given,
+// counts them. Step::later with nothing in flight is EDEADLK: no
+// completion would ever come to change the answer.
+enum class Step : uint8_t { submit, later, finished };
 struct QueueStats {
     uint64_t submitted = 0;
     uint64_t completed = 0;
+    uint64_t follow_ups = 0;  // requests `done` chained
+    uint64_t abandoned = 0;   // filled but not submitted because of an error
     uint64_t submit_calls = 0;
     uint64_t reap_calls = 0;
     size_t max_in_flight = 0;
 };
+Result<QueueStats> run_queue(Context& ctx, Span<iocb> slots, Step (*next)(void* user, iocb& cb, size_t slot),
+                             bool (*done)(void* user, const io_event& ev, iocb& cb, size_t slot), void* user,
+                             QueueStats* stats = nullptr);
+// The first form: `next` answers true (submit) or false (finished), and
+// `done` chains nothing.
 Result<QueueStats> run_queue(Context& ctx, Span<iocb> slots, bool (*next)(void* user, iocb& cb, size_t slot),
                              void (*done)(void* user, const io_event& ev, size_t slot), void* user);
 
