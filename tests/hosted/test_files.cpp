@@ -7,6 +7,7 @@
 #include <linux/fcntl.h>
 #include <linux/fs.h>
 #include <linux/stat.h>
+#include <sys/stat.h>  // S_IF* (the UAPI header leaves them to the C library)
 
 #include <cstddef>
 
