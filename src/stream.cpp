@@ -143,3 +143,154 @@ Result<void> Reader::stop() {
 }
 
 }  // namespace rawaio
+
+// ---- Writer ----
+
+namespace rawaio {
+
+Result<void> Writer::start(int fd, uint64_t offset) {
+    if (fd_ >= 0) return Error{Errno::ebusy};
+    if (depth_ == 0 || depth_ > max_depth || chunk_ == 0 || !buffers_ || !ctx_) return Error{Errno::einval};
+    if (fd < 0) return Error{Errno::ebadf};
+    sys::statx_buf st{};
+    const long r = sys::fstatx(fd, sys::statx_type, &st);
+    if (r == -static_cast<long>(Errno::ebadf)) return Error{Errno::ebadf};
+    positional_ = !is_error(r) && (sys::s_isreg(st.stx_mode) || sys::s_isblk(st.stx_mode));
+    fd_ = fd;
+    filling_ = -1;
+    next_slot_ = 0;
+    pos_ = start_ = offset;
+    written_ = 0;
+    in_flight_ = max_in_flight_ = 0;
+    requests_ = 0;
+    failure_ = Errno::ok;
+    for (unsigned i = 0; i < depth_; ++i) slots_[i] = Slot{};
+    return {};
+}
+
+// Submit (again) what slot s has left to write.
+Errno Writer::submit_slot(unsigned s) {
+    Slot& sl = slots_[s];
+    cbs_[s] = make_pwrite(fd_, buffers_ + s * chunk_ + sl.done, sl.size - sl.done,
+                          static_cast<int64_t>(sl.offset + sl.done), s);
+    iocb* p = &cbs_[s];
+    for (;;) {
+        auto r = ctx_->submit(Span<iocb* const>(&p, 1));
+        if (r && r->count == 1) break;
+        const Errno e = r ? Errno::eagain : r.error();
+        if (e != Errno::eagain || in_flight_ == 0) return e;
+        if (const Errno w = wait_one(); w != Errno::ok) return w;  // room comes back
+    }
+    sl.state = slot_busy;
+    ++in_flight_;
+    ++requests_;
+    if (in_flight_ > max_in_flight_) max_in_flight_ = in_flight_;
+    return Errno::ok;
+}
+
+// Take at least one completion; a write taken in part goes again.
+Errno Writer::wait_one() {
+    io_event ev[max_depth];
+    auto got = ctx_->get_events(1, Span<io_event>(ev, in_flight_));
+    if (!got) return got.error() == Errno::eintr ? Errno::ok : got.error();
+    for (size_t i = 0; i < *got; ++i) {
+        const uint64_t s = ev[i].data;
+        if (s >= depth_ || slots_[s].state != slot_busy) return Errno::eio;  // not the writer's
+        Slot& sl = slots_[s];
+        --in_flight_;
+        auto res = event_result(ev[i]);
+        Errno e = Errno::ok;
+        if (!res) e = res.error();
+        else if (*res == 0) e = Errno::eio;  // took nothing: it would never end
+        if (e != Errno::ok) {
+            if (failure_ == Errno::ok) failure_ = e;
+            sl.state = slot_free;
+            continue;
+        }
+        sl.done += static_cast<size_t>(*res);
+        written_ += *res;
+        if (sl.done < sl.size && failure_ == Errno::ok) {
+            if (const Errno r = submit_slot(static_cast<unsigned>(s)); r != Errno::ok) {
+                failure_ = r;
+                sl.state = slot_free;
+            }
+            continue;
+        }
+        sl.state = slot_free;
+    }
+    return Errno::ok;
+}
+
+Result<void> Writer::drain(Errno first) {
+    while (in_flight_ > 0) {
+        const Errno e = wait_one();
+        if (e != Errno::ok) {
+            if (first == Errno::ok) first = e;
+            break;  // the rest can not be had: destroying the context ends them
+        }
+    }
+    if (first == Errno::ok) first = failure_;
+    fd_ = -1;
+    filling_ = -1;
+    if (first != Errno::ok) return Error{first};
+    return {};
+}
+
+Result<char*> Writer::buffer() {
+    if (fd_ < 0) return Error{Errno::einval};
+    if (filling_ >= 0) return buffers_ + static_cast<unsigned>(filling_) * chunk_;  // still the caller's
+    for (;;) {
+        if (failure_ != Errno::ok) return Error{drain(failure_).error()};
+        const unsigned s = next_slot_;
+        if (slots_[s].state == slot_free) {
+            slots_[s].state = slot_filling;
+            filling_ = static_cast<int>(s);
+            next_slot_ = (s + 1) % depth_;
+            return buffers_ + s * chunk_;
+        }
+        if (const Errno e = wait_one(); e != Errno::ok) return Error{drain(e).error()};
+    }
+}
+
+Result<void> Writer::write(size_t n) {
+    if (fd_ < 0 || filling_ < 0 || n == 0 || n > chunk_) return Error{Errno::einval};
+    if (failure_ != Errno::ok) return drain(failure_);
+    // A stream takes one write at a time, in order.
+    while (!positional_ && in_flight_ > 0)
+        if (const Errno e = wait_one(); e != Errno::ok) return drain(e);
+    if (failure_ != Errno::ok) return drain(failure_);
+    const unsigned s = static_cast<unsigned>(filling_);
+    slots_[s] = Slot{slot_filling, pos_, n, 0};
+    filling_ = -1;
+    pos_ += n;
+    if (const Errno e = submit_slot(s); e != Errno::ok) {
+        slots_[s].state = slot_free;
+        return drain(e);
+    }
+    return {};
+}
+
+Result<uint64_t> Writer::finish(Sync sync) {
+    if (fd_ < 0) return Error{Errno::einval};
+    const int fd = fd_;
+    if (auto r = drain(Errno::ok); !r) return Error{r.error()};
+    if (sync != Sync::none) {
+        iocb cb = sync == Sync::data ? make_fdsync(fd) : make_fsync(fd);
+        auto r = ctx_->submit(cb);
+        if (!r) return Error{r.error()};
+        io_event ev[1];
+        auto got = ctx_->get_events(1, Span<io_event>(ev, 1));
+        while (!got && got.error() == Errno::eintr) got = ctx_->get_events(1, Span<io_event>(ev, 1));
+        if (!got) return Error{got.error()};
+        if (auto res = event_result(ev[0]); !res) return Error{res.error()};
+    }
+    return written_;
+}
+
+Result<void> Writer::stop() {
+    if (fd_ < 0) return {};
+    failure_ = Errno::ok;
+    return drain(Errno::ok);
+}
+
+}  // namespace rawaio

@@ -101,4 +101,79 @@ private:
     iocb cbs_[max_depth];
 };
 
+// Writes one file at a time through a context, in pieces the caller fills
+// in the writer's own buffers, with up to `depth` writes in flight.
+//
+// - Memory and context as for Reader: depth * chunk bytes of the caller's
+//   (aligned for O_DIRECT as DirectFile says), a context of the writer's
+//   own while a file is written, with room for `depth` requests.
+// - buffer() gives a free buffer (waiting for a write to finish when every
+//   buffer is in flight); write(n) writes its first n bytes at the file's
+//   next offset. A regular file or block device takes writes at their
+//   offsets, in any order; anything else (a pipe, a socket, a terminal)
+//   one write at a time, in order.
+// - A write the kernel takes only in part is written again from where it
+//   stopped; a write that takes nothing is EIO.
+// - finish() waits for every write and, if asked, syncs the file through
+//   AIO (IOCB_CMD_FSYNC, or FDSYNC for the data only); it reports the
+//   first error met, after every request was reaped. Nothing is left in
+//   flight when finish() or stop() returns, or when an error is reported.
+class Writer {
+public:
+    static constexpr unsigned max_depth = 64;
+    enum class Sync : uint8_t { none, data, all };
+
+    Writer(Context& ctx, void* buffers, size_t chunk, unsigned depth)
+        : ctx_(&ctx), buffers_(static_cast<char*>(buffers)), chunk_(chunk), depth_(depth) {}
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+    ~Writer() { (void)stop(); }
+
+    // Write `fd` from `offset`. EBUSY while another file is being written;
+    // EINVAL for a depth, chunk or buffer the writer can not use.
+    Result<void> start(int fd, uint64_t offset = 0);
+    // A free buffer of chunk bytes to fill.
+    Result<char*> buffer();
+    // Write the first n bytes (1 to chunk) of the buffer buffer() gave.
+    Result<void> write(size_t n);
+    // Every write done (and the file synced, if asked): the bytes written.
+    Result<uint64_t> finish(Sync sync = Sync::none);
+    // Give up on this file: reap what is in flight. Idle afterwards.
+    Result<void> stop();
+
+    bool writing() const { return fd_ >= 0; }
+    uint64_t requests() const { return requests_; }
+    unsigned max_in_flight() const { return max_in_flight_; }
+
+private:
+    enum : uint8_t { slot_free, slot_filling, slot_busy };
+    struct Slot {
+        uint8_t state = slot_free;
+        uint64_t offset = 0;  // where its write goes
+        size_t size = 0;      // what is left to write
+        size_t done = 0;      // what the kernel has taken
+    };
+    Errno wait_one();
+    Errno submit_slot(unsigned s);
+    Result<void> drain(Errno first);
+
+    Context* ctx_;
+    char* buffers_;
+    size_t chunk_;
+    unsigned depth_;
+    int fd_ = -1;
+    bool positional_ = false;
+    int filling_ = -1;  // the slot buffer() gave, not yet written
+    unsigned next_slot_ = 0;
+    uint64_t pos_ = 0;
+    uint64_t start_ = 0;
+    uint64_t written_ = 0;
+    unsigned in_flight_ = 0;
+    unsigned max_in_flight_ = 0;
+    uint64_t requests_ = 0;
+    Errno failure_ = Errno::ok;
+    Slot slots_[max_depth];
+    iocb cbs_[max_depth];
+};
+
 }  // namespace rawaio
