@@ -101,6 +101,7 @@ for arch in $(arches); do
     mkdir -p "$mk"
     if (cd "$mk" && PATH="$prefix/bin:$PATH" PKG_CONFIG_PATH="$prefix/lib/pkgconfig" \
             make -s -f "$root/tests/consumer/make/Makefile" ROOT="$root" ARCH="$arch" \
+                EXAMPLES="$prefix/share/rawaio/examples" \
                 CC="$(arch_get "$arch" CC)" CXX="$(arch_get "$arch" CXX)") > "$work/make.log" 2>&1; then
         ok "$arch: Makefile project built with pkg-config and with rawaio-cc / rawaio-c++"
         for p in hello_pc hello_wrapped; do
@@ -122,6 +123,23 @@ for arch in $(arches); do
             fi
             check "$arch: $p (C, libaio.h, no libc)" "$work/copy" "$work/blob"
         done
+        # The shared libaio.so.1 through pkg-config's shared_libs: linked
+        # to it (not to the static copy), and it runs.
+        if readelf -d "$mk/libaio_user_shared" | grep -q 'NEEDED.*\[libaio\.so\.1\]' &&
+           readelf -sW "$mk/libaio_user_shared" | grep -q ' UND io_setup'; then
+            run "$arch" "$work/out" "$mk/libaio_user_shared" "$data"
+            check "$arch: libaio_user_shared (-laio from the prefix: libaio.so.1)" "$work/out" "$work/want4k"
+        else
+            bad "$arch: libaio_user_shared is not linked to libaio.so.1: $(readelf -d "$mk/libaio_user_shared" | grep NEEDED)"
+        fi
+        # The installed examples, built from share/rawaio/examples.
+        run "$arch" "$work/out" "$mk/cksum_aio" "$work/blob"
+        (cd "$work" && cksum blob) > "$work/want-cksum"
+        sed "s|$work/||" "$work/out" > "$work/got-cksum"
+        check "$arch: the installed cksum_aio, as cksum says" "$work/got-cksum" "$work/want-cksum"
+        run "$arch" "$work/out" "$mk/copy_aio" "$work/blob" "$work/blob.copy"
+        check "$arch: the installed copy_aio" "$work/blob.copy" "$work/blob"
+        rm -f "$work/blob.copy"
         sh "$root/tests/check-segments.sh" "$mk/hello_pc" "$mk/hello_wrapped" "$mk/copy_pc" "$mk/copy_wrapped" \
             > "$work/seg.log" 2>&1 && ok "$arch: consumer programs keep W^X" || { cat "$work/seg.log"; bad "$arch: W^X"; }
     else

@@ -27,8 +27,12 @@ install(DIRECTORY ${RAWAIO_ARCH_INCLUDE} DESTINATION ${_libdir})
 # installed architectures, and recognise a consumer's target, by it.
 install(FILES ${RAWAIO_ARCH_DIR}/arch.env DESTINATION ${_libdir})
 install(TARGETS rawaio rawaio_runtime rawaio_libaio_static ARCHIVE DESTINATION ${_libdir})
-install(TARGETS rawaio_libaio_shared LIBRARY DESTINATION ${_libdir} NAMELINK_SKIP)
+# With its link libaio.so, so that -laio from this folder links it.
+install(TARGETS rawaio_libaio_shared LIBRARY DESTINATION ${_libdir})
 install(FILES ${RAWAIO_LINKER_SCRIPT} DESTINATION lib/rawaio)
+# The examples' sources (docs/examples.md), to build against the prefix.
+install(FILES examples/hello_aio.cpp examples/cksum_aio.cpp examples/copy_aio.cpp examples/epoll_copy.c
+        DESTINATION share/rawaio/examples)
 # The optional pieces left out at link time (docs/sizes.md): objects, to be
 # linked before librawaio.a.
 install(FILES $<TARGET_OBJECTS:rawaio_kernel_only> DESTINATION ${_libdir} RENAME kernel-only.o)
