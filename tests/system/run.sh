@@ -157,6 +157,12 @@ boot() {
             echo "/bin/$v.$a${tab}/data/blob${tab}>/tmp/$v.$a" >> "$stage/tests.list"
             echo "@cmp${tab}/tmp/$v.$a${tab}/data/blob.4k" >> "$stage/tests.list"
         done
+        # docs/recipes.md's programs, each checking itself, on the kernel's AIO.
+        for r in "$root/build/$a/examples/"recipe_*.stripped; do
+            n=$(basename "$r" .stripped)
+            cp "$r" "$stage/bin/$n.$a"
+            echo "/bin/$n.$a" >> "$stage/tests.list"
+        done
         cp "$root/build/$a/tests/smash" "$stage/bin/smash.$a"
         echo "/bin/smash.$a${tab}guard${tab}>/tmp/guard1.$a" >> "$stage/tests.list"
         echo "/bin/smash.$a${tab}guard${tab}>/tmp/guard2.$a" >> "$stage/tests.list"
