@@ -28,6 +28,8 @@ for p in hello_aio hello_aio_kernel_only hello_aio_kernel_only_terse hello_aio_k
          readcat; do
     row "rawaio $p (stripped)" "bench/$p.stripped"
 done
+row "rawaio cksum_aio (examples, stripped)" examples/cksum_aio.stripped
+row "rawaio copy_aio (examples, stripped)" examples/copy_aio.stripped
 row "rawaio libaio.so.1" libaio/libaio.so.1
 size_of() {  # size_of CC FLAGS... : the stripped static size (by CC's own strip), or "-"
     if "$@" -o "$work/p" 2> "$work/err" && "$("$1" -print-prog-name=strip)" "$work/p" 2> /dev/null; then
