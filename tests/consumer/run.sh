@@ -132,6 +132,17 @@ for arch in $(arches); do
         else
             bad "$arch: libaio_user_shared is not linked to libaio.so.1: $(readelf -d "$mk/libaio_user_shared" | grep NEEDED)"
         fi
+        # The wrappers compile with $CC and $CXX when they are set.
+        for w in cc c++; do
+            real=$(arch_get "$arch" CC) src=$root/tests/libaio/nolibc.c var=CC
+            [ $w = c++ ] && real=$(arch_get "$arch" CXX) src=$root/examples/hello_aio.cpp var=CXX
+            printf '#!/bin/sh\necho used >> "%s"\nexec %s "$@"\n' "$work/used" "$real" > "$work/driver"
+            chmod +x "$work/driver"
+            rm -f "$work/used"
+            if env "$var=$work/driver" "$prefix/bin/rawaio-$w" --arch="$arch" -O2 "$src" -o "$work/driven" 2> "$work/err" &&
+               [ -s "$work/used" ]; then ok "$arch: rawaio-$w compiles with \$$var"
+            else bad "$arch: rawaio-$w with $var set: $(cat "$work/err")"; fi
+        done
         # The installed examples, built from share/rawaio/examples.
         run "$arch" "$work/out" "$mk/cksum_aio" "$work/blob"
         (cd "$work" && cksum blob) > "$work/want-cksum"
