@@ -6,15 +6,25 @@
 
 namespace rawaio {
 
-Result<void> Reader::start(int fd, uint64_t offset) {
-    if (fd_ >= 0) return Error{Errno::ebusy};
-    if (depth_ == 0 || depth_ > max_depth || chunk_ == 0 || !buffers_ || !ctx_) return Error{Errno::einval};
+namespace {
+// What Reader::start and Writer::start check first. The answer: whether
+// fd takes requests at offsets (a regular file or a block device). When
+// statx can not tell, the file is taken as a stream: always right.
+Result<bool> check_start(bool busy, unsigned depth, unsigned max_depth, size_t chunk, const void* buffers, int fd) {
+    if (busy) return Error{Errno::ebusy};
+    if (depth == 0 || depth > max_depth || chunk == 0 || !buffers) return Error{Errno::einval};
     if (fd < 0) return Error{Errno::ebadf};
     sys::statx_buf st{};
     const long r = sys::fstatx(fd, sys::statx_type, &st);
     if (r == -static_cast<long>(Errno::ebadf)) return Error{Errno::ebadf};
-    // When statx can not tell, the file is read as a stream: always right.
-    positional_ = !is_error(r) && (sys::s_isreg(st.stx_mode) || sys::s_isblk(st.stx_mode));
+    return !is_error(r) && (sys::s_isreg(st.stx_mode) || sys::s_isblk(st.stx_mode));
+}
+}  // namespace
+
+Result<void> Reader::start(int fd, uint64_t offset) {
+    auto positional = check_start(fd_ >= 0, depth_, max_depth, chunk_, buffers_, fd);
+    if (!positional) return Error{positional.error()};
+    positional_ = *positional;
     fd_ = fd;
     held_ = false;
     start_ = offset;
@@ -142,20 +152,12 @@ Result<void> Reader::stop() {
     return drain(Errno::ok);
 }
 
-}  // namespace rawaio
-
 // ---- Writer ----
 
-namespace rawaio {
-
 Result<void> Writer::start(int fd, uint64_t offset) {
-    if (fd_ >= 0) return Error{Errno::ebusy};
-    if (depth_ == 0 || depth_ > max_depth || chunk_ == 0 || !buffers_ || !ctx_) return Error{Errno::einval};
-    if (fd < 0) return Error{Errno::ebadf};
-    sys::statx_buf st{};
-    const long r = sys::fstatx(fd, sys::statx_type, &st);
-    if (r == -static_cast<long>(Errno::ebadf)) return Error{Errno::ebadf};
-    positional_ = !is_error(r) && (sys::s_isreg(st.stx_mode) || sys::s_isblk(st.stx_mode));
+    auto positional = check_start(fd_ >= 0, depth_, max_depth, chunk_, buffers_, fd);
+    if (!positional) return Error{positional.error()};
+    positional_ = *positional;
     fd_ = fd;
     filling_ = -1;
     next_slot_ = 0;

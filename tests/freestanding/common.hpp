@@ -39,6 +39,44 @@ private:
     char path_[64] = {};
 };
 
+// Wait for a child; its wait status (-1 when wait4 fails).
+inline int wait_child(long pid) {
+    int status = -1;
+    long r;
+    do r = sys::wait4(pid, &status, 0);
+    while (r == -static_cast<long>(Errno::eintr));
+    return is_error(r) ? -1 : status;
+}
+
+// Run body(fd) in a forked child, fd being a pipe's write end; body must
+// exit. What the child writes there comes back in buf (NUL-terminated,
+// at most cap - 1 bytes). The child's wait status, or -1 when it could
+// not be set up.
+inline int in_child(void (*body)(int fd), char* buf, size_t cap) {
+    int fds[2];
+    if (is_error(sys::pipe2(fds, sys::o_cloexec))) return -1;
+    (void)rt::out().flush();
+    (void)rt::err().flush();
+    const long pid = sys::fork();
+    if (is_error(pid)) return -1;
+    if (pid == 0) {
+        (void)sys::close(fds[0]);
+        body(fds[1]);
+        sys::exit_group(99);  // body did not exit
+    }
+    (void)sys::close(fds[1]);
+    size_t n = 0;
+    for (;;) {
+        const long r = sys::read(fds[0], buf + n, cap - 1 - n);
+        if (r == -static_cast<long>(Errno::eintr)) continue;
+        if (is_error(r) || r == 0) break;
+        n += static_cast<size_t>(r);
+    }
+    buf[n] = 0;
+    (void)sys::close(fds[0]);
+    return wait_child(pid);
+}
+
 // The byte a test pattern has at `offset` in generation `gen`: every byte
 // of a file differs from its neighbours and from other generations.
 inline unsigned char pattern_byte(uint64_t offset, unsigned gen) {

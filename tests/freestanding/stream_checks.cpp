@@ -23,6 +23,12 @@ void nap(int64_t ms) {
 
 // Read fd to its end from `from`; check each piece against the pattern
 // and the offsets' order. The bytes handed over, or -1 on an error.
+// Fill f with `size` bytes of pattern `gen`; false if it could not.
+bool fill_file(const TempFile& f, char* data, size_t size, unsigned gen) {
+    fill_pattern(data, size, 0, gen);
+    return f.fd >= 0 && sys::pwrite64(f.fd, data, size, 0) == static_cast<long>(size);
+}
+
 int64_t read_all(Case& c, Reader& rd, int fd, uint64_t from, unsigned gen) {
     auto s = rd.start(fd, from);
     CHECK(c, s.ok());
@@ -44,10 +50,8 @@ int64_t read_all(Case& c, Reader& rd, int fd, uint64_t from, unsigned gen) {
 void reader_regular_file(Case& c) {
     if (!need_backend(c)) return;
     TempFile f("reader");
-    REQUIRE(c, f.fd >= 0);
     static char data[100003];
-    fill_pattern(data, sizeof data, 0, 5);
-    REQUIRE(c, sys::pwrite64(f.fd, data, sizeof data, 0) == static_cast<long>(sizeof data));
+    REQUIRE(c, fill_file(f, data, sizeof data, 5));
     auto ctx = make_ctx(8);
     REQUIRE(c, ctx.ok());
     Reader rd(*ctx, bufs, 4096, 4);
@@ -73,10 +77,8 @@ void reader_regular_file(Case& c) {
 void reader_holds_buffer(Case& c) {
     if (!need_backend(c)) return;
     TempFile f("reader-hold");
-    REQUIRE(c, f.fd >= 0);
     static char data[8 * 4096];
-    fill_pattern(data, sizeof data, 0, 6);
-    REQUIRE(c, sys::pwrite64(f.fd, data, sizeof data, 0) == static_cast<long>(sizeof data));
+    REQUIRE(c, fill_file(f, data, sizeof data, 6));
     auto ctx = make_ctx(4);
     REQUIRE(c, ctx.ok());
     Reader rd(*ctx, bufs, 4096, 2);
@@ -119,10 +121,7 @@ void reader_pipe(Case& c) {
     CHECK(c, rd.requests() >= 4);  // three pieces at least, and the read of 0 bytes
     CHECK_EQ(c, rd.max_in_flight(), 1);
     (void)sys::close(p[0]);
-    int status = -1;
-    while (sys::wait4(pid, &status, 0) == -static_cast<long>(Errno::eintr)) {
-    }
-    CHECK_EQ(c, status, 0);
+    CHECK_EQ(c, wait_child(pid), 0);
 }
 
 void reader_errors(Case& c) {
@@ -148,10 +147,8 @@ void reader_errors(Case& c) {
     (void)sys::close(static_cast<int>(d));
     // Usable again at once.
     TempFile f("reader-again");
-    REQUIRE(c, f.fd >= 0);
     char data[5000];
-    fill_pattern(data, sizeof data, 0, 8);
-    REQUIRE(c, sys::pwrite64(f.fd, data, sizeof data, 0) == static_cast<long>(sizeof data));
+    REQUIRE(c, fill_file(f, data, sizeof data, 8));
     CHECK_EQ(c, read_all(c, rd, f.fd, 0, 8), 5000);
 }
 
@@ -160,10 +157,8 @@ void reader_errors(Case& c) {
 void reader_stop(Case& c) {
     if (!need_backend(c)) return;
     TempFile f("reader-stop");
-    REQUIRE(c, f.fd >= 0);
     static char data[64 * 4096];
-    fill_pattern(data, sizeof data, 0, 9);
-    REQUIRE(c, sys::pwrite64(f.fd, data, sizeof data, 0) == static_cast<long>(sizeof data));
+    REQUIRE(c, fill_file(f, data, sizeof data, 9));
     auto ctx = make_ctx(8);
     REQUIRE(c, ctx.ok());
     Reader rd(*ctx, bufs, 4096, 8);
@@ -248,10 +243,7 @@ void writer_pipe(Case& c) {
     REQUIRE(c, w.start(p[1]).ok());
     CHECK(c, w.finish(Writer::Sync::all).error() == Errno::einval);
     (void)sys::close(p[1]);
-    int status = -1;
-    while (sys::wait4(pid, &status, 0) == -static_cast<long>(Errno::eintr)) {
-    }
-    CHECK_EQ(c, status, 0);
+    CHECK_EQ(c, wait_child(pid), 0);
 }
 
 void writer_errors(Case& c) {

@@ -310,39 +310,24 @@ void output_fields(Case& c) {
 // Run rt::exit(0) in a child after writing to rt::out() with standard
 // output on `target` (nullptr: closed). Returns the child's exit status
 // (-1 on a failure to set it up) and its standard error in `msg`.
+const char* output_target = nullptr;  // exit_after_output's, for its child
+
 int exit_after_output(const char* target, char* msg, size_t cap) {
-    int fds[2];
-    if (is_error(sys::pipe2(fds, sys::o_cloexec))) return -1;
-    (void)rt::out().flush();
-    (void)rt::err().flush();
-    const long pid = sys::fork();
-    if (is_error(pid)) return -1;
-    if (pid == 0) {
-        if (target) {
-            const long fd = sys::open(target, sys::o_wronly);
-            if (is_error(fd) || is_error(sys::dup3(static_cast<int>(fd), 1, 0))) sys::exit_group(99);
-        } else {
-            (void)sys::close(1);
-        }
-        if (is_error(sys::dup3(fds[1], 2, 0))) sys::exit_group(99);
-        rt::out() << "this line can not be written\n";
-        rt::exit(0);
-    }
-    (void)sys::close(fds[1]);
-    size_t got = 0;
-    for (;;) {
-        const long r = sys::read(fds[0], msg + got, cap - 1 - got);
-        if (r == -static_cast<long>(Errno::eintr)) continue;
-        if (is_error(r) || r == 0) break;
-        got += static_cast<size_t>(r);
-    }
-    msg[got] = 0;
-    (void)sys::close(fds[0]);
-    int status = 0;
-    long w;
-    do w = sys::wait4(pid, &status, 0);
-    while (w == -static_cast<long>(Errno::eintr));
-    if (is_error(w) || (status & 0x7f) != 0) return -1;
+    output_target = target;
+    const int status = in_child(
+        [](int fd) {
+            if (output_target) {
+                const long out = sys::open(output_target, sys::o_wronly);
+                if (is_error(out) || is_error(sys::dup3(static_cast<int>(out), 1, 0))) sys::exit_group(99);
+            } else {
+                (void)sys::close(1);
+            }
+            if (is_error(sys::dup3(fd, 2, 0))) sys::exit_group(99);
+            rt::out() << "this line can not be written\n";
+            rt::exit(0);
+        },
+        msg, cap);
+    if (status < 0 || (status & 0x7f) != 0) return -1;
     return (status >> 8) & 0xff;
 }
 
@@ -368,33 +353,17 @@ void atexit_c() { mark('c'); }
 extern "C" int atexit(void (*)());
 
 void exit_handlers(Case& c) {
-    int fds[2];
-    REQUIRE(c, !is_error(sys::pipe2(fds, sys::o_cloexec)));
-    (void)rt::out().flush();
-    (void)rt::err().flush();
-    const long pid = sys::fork();
-    REQUIRE(c, !is_error(pid));
-    if (pid == 0) {
-        exit_fd = fds[1];
-        atexit(atexit_a);
-        for (int i = 0; i < 40; ++i) atexit(atexit_c);  // past the 32 kept without a mapping
-        static Marker local{'S'};                       // registered now, at its first use
-        (void)local;
-        rt::exit(0);
-    }
-    (void)sys::close(fds[1]);
-    char got[80] = {};
-    size_t n = 0;
-    for (;;) {
-        const long r = sys::read(fds[0], got + n, sizeof got - 1 - n);
-        if (r == -static_cast<long>(Errno::eintr)) continue;
-        if (is_error(r) || r == 0) break;
-        n += static_cast<size_t>(r);
-    }
-    (void)sys::close(fds[0]);
-    int status = -1;
-    while (sys::wait4(pid, &status, 0) == -static_cast<long>(Errno::eintr)) {
-    }
+    char got[80];
+    const int status = in_child(
+        [](int fd) {
+            exit_fd = fd;
+            atexit(atexit_a);
+            for (int i = 0; i < 40; ++i) atexit(atexit_c);  // past the 32 kept without a mapping
+            static Marker local{'S'};                       // registered now, at its first use
+            (void)local;
+            rt::exit(0);
+        },
+        got, sizeof got);
     CHECK_EQ(c, status, 0);
     // The last registered first.
     char want[80] = "S";
@@ -406,32 +375,16 @@ void exit_handlers(Case& c) {
 
 // rt::warn and rt::die: "PROGRAM: WHAT: MESSAGE", die's status.
 void warn_and_die(Case& c) {
-    int fds[2];
-    REQUIRE(c, !is_error(sys::pipe2(fds, sys::o_cloexec)));
-    (void)rt::out().flush();
-    (void)rt::err().flush();
-    const long pid = sys::fork();
-    REQUIRE(c, !is_error(pid));
-    if (pid == 0) {
-        if (is_error(sys::dup3(fds[1], 2, 0))) sys::exit_group(99);
-        rt::warn("a.txt", Errno::eacces);
-        rt::warn(nullptr, Errno::enospc);
-        rt::warn() << "free text " << 7 << '\n';
-        rt::die(3, "b.txt", Errno::enoent);
-    }
-    (void)sys::close(fds[1]);
-    char got[256] = {};
-    size_t n = 0;
-    for (;;) {
-        const long r = sys::read(fds[0], got + n, sizeof got - 1 - n);
-        if (r == -static_cast<long>(Errno::eintr)) continue;
-        if (is_error(r) || r == 0) break;
-        n += static_cast<size_t>(r);
-    }
-    (void)sys::close(fds[0]);
-    int status = -1;
-    while (sys::wait4(pid, &status, 0) == -static_cast<long>(Errno::eintr)) {
-    }
+    char got[256];
+    const int status = in_child(
+        [](int fd) {
+            if (is_error(sys::dup3(fd, 2, 0))) sys::exit_group(99);
+            rt::warn("a.txt", Errno::eacces);
+            rt::warn(nullptr, Errno::enospc);
+            rt::warn() << "free text " << 7 << '\n';
+            rt::die(3, "b.txt", Errno::enoent);
+        },
+        got, sizeof got);
     CHECK_EQ(c, (status >> 8) & 0xff, 3);
     char want[512];
     const char* lines[] = {": a.txt: Permission denied\n", ": No space left on device\n", ": free text 7\n",
