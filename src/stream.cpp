@@ -7,24 +7,35 @@
 namespace rawaio {
 
 namespace {
-// What Reader::start and Writer::start check first. The answer: whether
-// fd takes requests at offsets (a regular file or a block device). When
-// statx can not tell, the file is taken as a stream: always right.
-Result<bool> check_start(bool busy, unsigned depth, unsigned max_depth, size_t chunk, const void* buffers, int fd) {
+struct FileKind {
+    bool positional;     // takes requests at offsets: a regular file or a block device
+    bool size_known;     // a regular file: its size now
+    uint64_t size;
+};
+// What Reader::start and Writer::start check first, and what the file is.
+// When statx can not tell, the file is taken as a stream: always right.
+Result<FileKind> check_start(bool busy, unsigned depth, unsigned max_depth, size_t chunk, const void* buffers, int fd) {
     if (busy) return Error{Errno::ebusy};
     if (depth == 0 || depth > max_depth || chunk == 0 || !buffers) return Error{Errno::einval};
     if (fd < 0) return Error{Errno::ebadf};
     sys::statx_buf st{};
-    const long r = sys::fstatx(fd, sys::statx_type, &st);
+    const long r = sys::fstatx(fd, sys::statx_type | sys::statx_size, &st);
     if (r == -static_cast<long>(Errno::ebadf)) return Error{Errno::ebadf};
-    return !is_error(r) && (sys::s_isreg(st.stx_mode) || sys::s_isblk(st.stx_mode));
+    if (is_error(r)) return FileKind{false, false, 0};
+    const bool reg = sys::s_isreg(st.stx_mode);
+    return FileKind{reg || sys::s_isblk(st.stx_mode), reg && (st.stx_mask & sys::statx_size), st.stx_size};
 }
 }  // namespace
 
 Result<void> Reader::start(int fd, uint64_t offset) {
-    auto positional = check_start(fd_ >= 0, depth_, max_depth, chunk_, buffers_, fd);
-    if (!positional) return Error{positional.error()};
-    positional_ = *positional;
+    auto kind = check_start(fd_ >= 0, depth_, max_depth, chunk_, buffers_, fd);
+    if (!kind) return Error{kind.error()};
+    positional_ = kind->positional;
+    // Read ahead no further than one piece past the size the file has
+    // now (the piece that finds the end); past it only if that piece
+    // comes back full (the file grew).
+    ahead_ = ~uint64_t{0};
+    if (kind->size_known) ahead_ = (kind->size > offset ? (kind->size - offset) / chunk_ : 0) + 1;
     fd_ = fd;
     held_ = false;
     start_ = offset;
@@ -43,7 +54,7 @@ Result<void> Reader::start(int fd, uint64_t offset) {
 Errno Reader::submit_ahead() {
     iocb* batch[max_depth];
     unsigned n = 0;
-    while (next_submit_ < end_ && slot(next_submit_).state == slot_free) {
+    while (next_submit_ < end_ && next_submit_ < ahead_ && slot(next_submit_).state == slot_free) {
         if (positional_ ? next_submit_ >= next_deliver_ + window_ : in_flight_ + n > 0) break;
         const uint64_t k = next_submit_;
         const uint64_t at = positional_ ? start_ + k * chunk_ : stream_submit_;
@@ -135,6 +146,7 @@ Result<Chunk> Reader::next() {
             if (s.size == 0 || (positional_ && s.size < chunk_)) end_ = s.size == 0 ? k : k + 1;
             if (s.size == 0) continue;  // the end, found by a read of 0 bytes
             if (positional_ && s.size == chunk_ && window_ < depth_) window_ = window_ * 2 > depth_ ? depth_ : window_ * 2;
+            if (k + 1 >= ahead_ && s.size == chunk_) ahead_ = ~uint64_t{0};  // the file grew: read on
             stream_deliver_ += s.size;
             held_ = true;
             ++next_deliver_;
@@ -155,9 +167,9 @@ Result<void> Reader::stop() {
 // ---- Writer ----
 
 Result<void> Writer::start(int fd, uint64_t offset) {
-    auto positional = check_start(fd_ >= 0, depth_, max_depth, chunk_, buffers_, fd);
-    if (!positional) return Error{positional.error()};
-    positional_ = *positional;
+    auto kind = check_start(fd_ >= 0, depth_, max_depth, chunk_, buffers_, fd);
+    if (!kind) return Error{kind.error()};
+    positional_ = kind->positional;
     fd_ = fd;
     filling_ = -1;
     next_slot_ = 0;

@@ -26,7 +26,9 @@ struct Chunk {
 //   completion the context delivers. It needs room for `depth` requests.
 // - A regular file or a block device is read ahead: one request first,
 //   twice as many with every full piece, up to depth; a short read is its
-//   end. Anything else (a pipe, a FIFO, a terminal, a socket, a character
+//   end. A regular file is read ahead no further than one piece past the
+//   size it had at start() (that piece finds the end, or finds that the
+//   file grew, and the reading goes on). Anything else (a pipe, a FIFO, a terminal, a socket, a character
 //   device) may answer less than asked long before its end: it is read one
 //   request at a time until a read answers 0 bytes.
 // - A piece's buffer is the caller's until the next call to next() or
@@ -91,6 +93,7 @@ private:
     uint64_t next_submit_ = 0;     // pieces submitted: 0 .. next_submit_-1
     uint64_t next_deliver_ = 0;    // pieces handed over: 0 .. next_deliver_-1
     uint64_t end_ = ~uint64_t{0};  // the first piece past the end, once known
+    uint64_t ahead_ = ~uint64_t{0};  // no piece at or past it is submitted (a regular file's size)
     uint64_t stream_submit_ = 0;   // a stream: where its next request reads (the bytes read so far)
     uint64_t stream_deliver_ = 0;  // where the next piece handed over starts (both kinds)
     unsigned window_ = 1;
