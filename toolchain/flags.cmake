@@ -42,10 +42,6 @@ option(RAWAIO_UBSAN_TRAP "build freestanding code with -fsanitize=undefined in t
 if(RAWAIO_UBSAN_TRAP)
   target_compile_options(rawaio_freestanding_flags INTERFACE
     "$<$<COMPILE_LANGUAGE:C,CXX>:-fsanitize=undefined;-fsanitize-undefined-trap-on-error;-fno-sanitize=vptr>")
-  # Also when linking: the link-time optimisation of rawaio's libraries
-  # (below) generates their code then, in trap mode only if told so.
-  target_link_options(rawaio_freestanding_flags INTERFACE
-    -fsanitize=undefined -fsanitize-undefined-trap-on-error -fno-sanitize=vptr)
 endif()
 
 # Link-time optimisation (docs/sizes.md). rawaio's static libraries carry
@@ -61,7 +57,10 @@ endif()
 # generator may call after the intermediate code has been optimised.
 add_library(rawaio_lto_objects INTERFACE)
 add_library(rawaio_whole_program INTERFACE)
-if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_AR AND CMAKE_CXX_COMPILER_RANLIB)
+# Not in the UBSan build, which builds the tests only (and whose code
+# must be generated with the sanitizer's options, which a link would not
+# repeat).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_AR AND CMAKE_CXX_COMPILER_RANLIB AND NOT RAWAIO_UBSAN_TRAP)
   set(CMAKE_AR ${CMAKE_CXX_COMPILER_AR})
   set(CMAKE_RANLIB ${CMAKE_CXX_COMPILER_RANLIB})
   set(RAWAIO_WHOLE_PROGRAM_OPTIONS -flto=auto)
