@@ -80,6 +80,8 @@ boot() {
     cat "$stage/data/README.md" "$stage/data/blob" > "$stage/data/expected"
     head -c 512 "$stage/data/blob" > "$stage/data/blob.512"
     head -c 4096 "$stage/data/blob" > "$stage/data/blob.4k"
+    # cksum(1)'s line for the blob, as cksum_aio prints it there.
+    echo "$(cksum < "$stage/data/blob") /data/blob" > "$stage/data/blob.cksum"
     cp "$root/tests/libaio/sequence.expected" "$stage/data/sequence.expected"
     for a in "$@"; do
         cp "$root/build/$a/tests/test_runtime" "$stage/bin/test_runtime.$a"
@@ -156,6 +158,16 @@ boot() {
             cp "$root/build/$a/bench/$v.stripped" "$stage/bin/$v.$a"
             echo "/bin/$v.$a${tab}/data/blob${tab}>/tmp/$v.$a" >> "$stage/tests.list"
             echo "@cmp${tab}/tmp/$v.$a${tab}/data/blob.4k" >> "$stage/tests.list"
+        done
+        # The examples (tests/examples.sh natively): against cksum's line
+        # and the blob itself.
+        for e in cksum_aio copy_aio; do cp "$root/build/$a/examples/$e.stripped" "$stage/bin/$e.$a"; done
+        cp "$root/build/$a/examples/epoll_copy" "$stage/bin/epoll_copy.$a"
+        echo "/bin/cksum_aio.$a${tab}/data/blob${tab}>/tmp/cksum.$a" >> "$stage/tests.list"
+        echo "@cmp${tab}/tmp/cksum.$a${tab}/data/blob.cksum" >> "$stage/tests.list"
+        for e in copy_aio epoll_copy; do
+            echo "/bin/$e.$a${tab}/data/blob${tab}/tmp/$e.$a" >> "$stage/tests.list"
+            echo "@cmp${tab}/tmp/$e.$a${tab}/data/blob" >> "$stage/tests.list"
         done
         # docs/recipes.md's programs, each checking itself, on the kernel's AIO.
         for r in "$root/build/$a/examples/"recipe_*.stripped; do
