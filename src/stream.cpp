@@ -25,6 +25,15 @@ Result<FileKind> check_start(bool busy, unsigned depth, unsigned max_depth, size
     const bool reg = sys::s_isreg(st.stx_mode);
     return FileKind{reg || sys::s_isblk(st.stx_mode), reg && (st.stx_mask & sys::statx_size), st.stx_size};
 }
+// Whether a completion is one of the requests in flight in cbs (its iocb
+// is, and still says the same): a context shared with someone else's
+// requests is the caller's mistake, reported as EIO, never a hang.
+bool ours(const io_event& ev, const iocb* cbs, unsigned n) {
+    const uint64_t first = to_u64(cbs), last = to_u64(cbs + n);
+    return ev.obj >= first && ev.obj < last && (ev.obj - first) % sizeof(iocb) == 0 &&
+           cbs[(ev.obj - first) / sizeof(iocb)].aio_data == ev.data;
+}
+
 }  // namespace
 
 Result<void> Reader::start(int fd, uint64_t offset) {
@@ -86,10 +95,14 @@ Errno Reader::reap(bool wait) {
     io_event ev[max_depth];
     auto got = ctx_->get_events(wait ? 1 : 0, Span<io_event>(ev, in_flight_));
     if (!got) return got.error() == Errno::eintr ? Errno::ok : got.error();
+    Errno foreign = Errno::ok;
     for (size_t i = 0; i < *got; ++i) {
         const uint64_t k = ev[i].data;
         Slot& s = slot(k);
-        if (s.state != slot_busy || s.index != k) return Errno::eio;  // not the reader's: the context is shared
+        if (!ours(ev[i], cbs_, depth_) || s.state != slot_busy || s.index != k) {
+            foreign = Errno::eio;  // not the reader's: the context is shared
+            continue;
+        }
         --in_flight_;
         s.state = slot_ready;
         auto res = event_result(ev[i]);
@@ -97,7 +110,7 @@ Errno Reader::reap(bool wait) {
         else s.size = static_cast<size_t>(*res);
         if (!positional_) stream_submit_ += s.size;  // one at a time: in order
     }
-    return Errno::ok;
+    return foreign;
 }
 
 // Reap everything in flight, then go idle; the first error, if any.
@@ -112,7 +125,10 @@ Result<void> Reader::drain(Errno first) {
             if (first == Errno::ok) first = got.error();
             break;
         }
-        in_flight_ -= static_cast<unsigned>(*got);
+        for (size_t i = 0; i < *got; ++i) {
+            if (ours(ev[i], cbs_, depth_)) --in_flight_;
+            else if (first == Errno::ok) first = Errno::eio;
+        }
     }
     fd_ = -1;
     held_ = false;
@@ -209,7 +225,10 @@ Errno Writer::wait_one() {
     if (!got) return got.error() == Errno::eintr ? Errno::ok : got.error();
     for (size_t i = 0; i < *got; ++i) {
         const uint64_t s = ev[i].data;
-        if (s >= depth_ || slots_[s].state != slot_busy) return Errno::eio;  // not the writer's
+        if (!ours(ev[i], cbs_, depth_) || slots_[s].state != slot_busy) {
+            if (failure_ == Errno::ok) failure_ = Errno::eio;  // not the writer's: the context is shared
+            continue;
+        }
         Slot& sl = slots_[s];
         --in_flight_;
         auto res = event_result(ev[i]);

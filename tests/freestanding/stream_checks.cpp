@@ -179,6 +179,22 @@ void reader_errors(Case& c) {
     char data[5000];
     REQUIRE(c, fill_file(f, data, sizeof data, 8));
     CHECK_EQ(c, read_all(c, rd, f.fd, 0, 8), 5000);
+    // A completion the reader did not ask for (the context is shared):
+    // EIO, after its own requests were reaped, and no hang.
+    const long zero = sys::open("/dev/zero", sys::o_rdonly | sys::o_cloexec);
+    REQUIRE(c, !is_error(zero));
+    static char other[512];
+    iocb foreign = make_pread(static_cast<int>(zero), other, sizeof other, 0, 0);
+    REQUIRE(c, ctx->submit(foreign).ok());
+    nap(5);  // its completion first in the ring
+    REQUIRE(c, rd.start(f.fd).ok());
+    auto m = rd.next();
+    CHECK(c, !m.ok() && m.error() == Errno::eio);
+    CHECK(c, !rd.reading());
+    io_event ev[4];
+    auto left = ctx->get_events(0, Span<io_event>(ev, 4), Timeout::zero());
+    CHECK(c, left.ok() && *left == 0);
+    (void)sys::close(static_cast<int>(zero));
 }
 
 // stop() in the middle reaps what is in flight: nothing is left for the

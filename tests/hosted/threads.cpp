@@ -519,7 +519,9 @@ struct Load {
         for (unsigned r = 1; r <= rounds; ++r) {
             reset();
             if (!run(ctx_events)) return;
+            step("report");
             const bool clean = report(what, r, rounds);
+            step("destroy the context");
             (void)ctx.destroy();
             close(fd);
             if (!clean) return;
