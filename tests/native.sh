@@ -22,6 +22,16 @@ elf_kind() {
     echo "$(od -An -tu1 -j4 -N1 "$1" | tr -d ' ') $(od -An -tu2 -j18 -N2 "$1" | tr -d ' ')"
 }
 
+# qemu_eventfd_swapped PROGRAM EMULATOR: true when PROGRAM runs under
+# QEMU user-mode (EMULATOR not empty) and is big-endian (EI_DATA 2). QEMU
+# 7.2 leaves an eventfd's count in such a guest's byte order on the
+# duplicate rawaio's emulated backend signals
+# (tests/freestanding/aio_env.hpp): a program that reads the count gets
+# a wrong one there.
+qemu_eventfd_swapped() {
+    [ -n "$2" ] && [ "$(od -An -tu1 -j5 -N1 "$1" 2> /dev/null | tr -d ' ')" = 2 ]
+}
+
 native() {
     prog_kind=$(elf_kind "$1")
     if [ -n "$prog_kind" ]; then
