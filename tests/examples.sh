@@ -9,7 +9,7 @@
 # emulated backend). Exit 77 when this kernel cannot execute them.
 #   examples.sh DIR [EMULATOR]    (DIR: the build's examples/ folder)
 set -u
-dir=$1; shift
+dir=$(cd "$1" && pwd); shift
 emu="$*"
 . "$(dirname "$0")/native.sh"
 run() { if [ -n "$emu" ]; then $emu "$@"; else native "$@"; fi; }

@@ -7,7 +7,7 @@
 # cannot execute them.
 #   recipes.sh DIR NAME... [-- EMULATOR...]   (DIR: the build's examples/ folder)
 set -u
-dir=$1; shift
+dir=$(cd "$1" && pwd); shift
 names=""
 while [ $# -gt 0 ] && [ "$1" != -- ]; do names="$names $1"; shift; done
 [ $# -gt 0 ] && shift
